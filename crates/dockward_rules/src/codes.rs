@@ -1,0 +1,187 @@
+//! The one code table. Codes are never reused: a removed rule keeps its row
+//! with status `Deprecated` in its metadata; a renamed one keeps its code.
+
+/// The engine family a rule belongs to; the code prefix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Family {
+    /// `DF`: Dockerfile.
+    Dockerfile,
+}
+
+impl Family {
+    /// The code prefix.
+    pub fn prefix(self) -> &'static str {
+        match self {
+            Family::Dockerfile => "DF",
+        }
+    }
+
+    /// What the family covers, in a few words.
+    pub fn title(self) -> &'static str {
+        match self {
+            Family::Dockerfile => "Dockerfile",
+        }
+    }
+}
+
+macro_rules! rule_table {
+    ($( $code:ident $family:ident $variant:ident $name:literal; )*) => {
+        /// Every rule dockward knows, one variant each.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Rule {
+            $(
+                #[doc = concat!("`", stringify!($code), "` `", $name, "`")]
+                $variant,
+            )*
+        }
+
+        impl Rule {
+            /// All rules in code order.
+            pub const ALL: &'static [Rule] = &[$(Rule::$variant),*];
+
+            /// The code, e.g. `DF003`.
+            pub const fn code(self) -> &'static str {
+                match self {
+                    $(Rule::$variant => stringify!($code),)*
+                }
+            }
+
+            /// The kebab-case name, e.g. `from-latest-tag`.
+            pub const fn name(self) -> &'static str {
+                match self {
+                    $(Rule::$variant => $name,)*
+                }
+            }
+
+            /// The family, from the code prefix.
+            pub const fn family(self) -> Family {
+                match self {
+                    $(Rule::$variant => Family::$family,)*
+                }
+            }
+
+            /// The rule with this exact code (`DF003`) or name (`from-latest-tag`).
+            /// Aliases are resolved by the [`Registry`](crate::Registry).
+            pub fn from_code_or_name(s: &str) -> Option<Rule> {
+                match s {
+                    $(stringify!($code) | $name => Some(Rule::$variant),)*
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+rule_table! {
+    DF001 Dockerfile ParseError "parse-error";
+    DF002 Dockerfile FromUntaggedImage "from-untagged-image";
+    DF003 Dockerfile FromLatestTag "from-latest-tag";
+    DF004 Dockerfile RelativeWorkdir "relative-workdir";
+    DF005 Dockerfile PointlessCommandInRun "pointless-command-in-run";
+    DF006 Dockerfile LastUserRoot "last-user-root";
+    DF007 Dockerfile CdInRun "cd-in-run";
+    DF008 Dockerfile SudoInRun "sudo-in-run";
+    DF009 Dockerfile AptGetUnpinned "apt-get-unpinned";
+    DF010 Dockerfile AptListsKept "apt-lists-kept";
+    DF011 Dockerfile ArchiveCopiedNotAdded "archive-copied-not-added";
+    DF012 Dockerfile ExposePortOutOfRange "expose-port-out-of-range";
+    DF013 Dockerfile MultipleHealthchecks "multiple-healthchecks";
+    DF014 Dockerfile PipUnpinned "pip-unpinned";
+    DF015 Dockerfile AptGetWithoutYes "apt-get-without-yes";
+    DF016 Dockerfile AptGetInstallRecommends "apt-get-install-recommends";
+    DF017 Dockerfile NpmUnpinned "npm-unpinned";
+    DF018 Dockerfile ApkUnpinned "apk-unpinned";
+    DF019 Dockerfile ApkCacheKept "apk-cache-kept";
+    DF020 Dockerfile AddInsteadOfCopy "add-instead-of-copy";
+    DF021 Dockerfile CopyMultipleSourcesNoSlash "copy-multiple-sources-no-slash";
+    DF022 Dockerfile CopyFromUnknownStage "copy-from-unknown-stage";
+    DF023 Dockerfile CopyFromOwnStage "copy-from-own-stage";
+    DF024 Dockerfile DuplicateStageName "duplicate-stage-name";
+    DF025 Dockerfile ShellFormCmdEntrypoint "shell-form-cmd-entrypoint";
+    DF026 Dockerfile UntrustedRegistry "untrusted-registry";
+    DF027 Dockerfile AptInRun "apt-in-run";
+    DF028 Dockerfile GemUnpinned "gem-unpinned";
+    DF029 Dockerfile FromPlatformFlag "from-platform-flag";
+    DF030 Dockerfile YumWithoutYes "yum-without-yes";
+    DF031 Dockerfile YumCacheKept "yum-cache-kept";
+    DF032 Dockerfile YumUnpinned "yum-unpinned";
+    DF033 Dockerfile ZypperWithoutYes "zypper-without-yes";
+    DF034 Dockerfile ZypperDistUpgrade "zypper-dist-upgrade";
+    DF035 Dockerfile ZypperCacheKept "zypper-cache-kept";
+    DF036 Dockerfile ZypperUnpinned "zypper-unpinned";
+    DF037 Dockerfile DnfWithoutYes "dnf-without-yes";
+    DF038 Dockerfile DnfCacheKept "dnf-cache-kept";
+    DF039 Dockerfile DnfUnpinned "dnf-unpinned";
+    DF040 Dockerfile PipCacheKept "pip-cache-kept";
+    DF041 Dockerfile OnbuildForbiddenTrigger "onbuild-forbidden-trigger";
+    DF042 Dockerfile EnvSelfReference "env-self-reference";
+    DF043 Dockerfile CopyRelativeDestWithoutWorkdir "copy-relative-dest-without-workdir";
+    DF044 Dockerfile UseraddWithoutNoLogInit "useradd-without-no-log-init";
+    DF045 Dockerfile WgetWithoutProgress "wget-without-progress";
+    DF046 Dockerfile InvalidLabelKey "invalid-label-key";
+    DF047 Dockerfile RequiredLabelMissing "required-label-missing";
+    DF048 Dockerfile SuperfluousLabel "superfluous-label";
+    DF049 Dockerfile EmptyLabel "empty-label";
+    DF050 Dockerfile LabelNotUrl "label-not-url";
+    DF051 Dockerfile LabelNotRfc3339 "label-not-rfc3339";
+    DF052 Dockerfile LabelNotSpdx "label-not-spdx";
+    DF053 Dockerfile LabelNotGitHash "label-not-git-hash";
+    DF054 Dockerfile LabelNotSemver "label-not-semver";
+    DF055 Dockerfile HealthcheckMissing "healthcheck-missing";
+    DF056 Dockerfile LabelNotEmail "label-not-email";
+    DF057 Dockerfile ConsecutiveRuns "consecutive-runs";
+    DF058 Dockerfile YarnCacheKept "yarn-cache-kept";
+    DF059 Dockerfile InstructionBeforeFrom "instruction-before-from";
+    DF060 Dockerfile GoInstallUnpinned "go-install-unpinned";
+    DF061 Dockerfile ReservedStageName "reserved-stage-name";
+    DF062 Dockerfile SecretNameInArgEnv "secret-name-in-arg-env";
+    DF063 Dockerfile RedundantTargetPlatform "redundant-target-platform";
+    DF064 Dockerfile NonNumericUser "non-numeric-user";
+    DF065 Dockerfile CopyWholeStageRoot "copy-whole-stage-root";
+    DF066 Dockerfile MaintainerUsed "maintainer-used";
+    DF067 Dockerfile WgetAndCurl "wget-and-curl";
+    DF068 Dockerfile MultipleCmd "multiple-cmd";
+    DF069 Dockerfile MultipleEntrypoint "multiple-entrypoint";
+    DF070 Dockerfile ShellChangedWithLn "shell-changed-with-ln";
+    DF071 Dockerfile PipeWithoutPipefail "pipe-without-pipefail";
+    DF072 Dockerfile InlinePragma "inline-pragma";
+    DF073 Dockerfile SshPortExposed "ssh-port-exposed";
+    DF074 Dockerfile PackageUpdateAlone "package-update-alone";
+    DF075 Dockerfile DistUpgrade "dist-upgrade";
+    DF076 Dockerfile SystemDirWorkdir "system-dir-workdir";
+    DF077 Dockerfile SensitiveDirVolume "sensitive-dir-volume";
+    DF078 Dockerfile SecretValueInInstruction "secret-value-in-instruction";
+    DF079 Dockerfile RemoteAddWithoutChecksum "remote-add-without-checksum";
+    DF080 Dockerfile DownloadPipedToShell "download-piped-to-shell";
+    DF081 Dockerfile WorldWritablePermissions "world-writable-permissions";
+    DF082 Dockerfile RunSecurityInsecure "run-security-insecure";
+    DF083 Dockerfile SecretFileCopied "secret-file-copied";
+    DF084 Dockerfile UnknownInstructionFlag "unknown-instruction-flag";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_and_names_are_unique_and_well_formed() {
+        let mut codes = std::collections::BTreeSet::new();
+        let mut names = std::collections::BTreeSet::new();
+        for rule in Rule::ALL {
+            let code = rule.code();
+            assert!(code.starts_with(rule.family().prefix()), "{code}");
+            assert_eq!(code.len(), 5, "{code}");
+            assert!(codes.insert(code), "duplicate code {code}");
+            assert!(names.insert(rule.name()), "duplicate name {}", rule.name());
+            assert!(
+                rule.name()
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
+                "{} is not kebab-case",
+                rule.name()
+            );
+            assert_eq!(Rule::from_code_or_name(code), Some(*rule));
+            assert_eq!(Rule::from_code_or_name(rule.name()), Some(*rule));
+        }
+    }
+}

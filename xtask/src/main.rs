@@ -1,0 +1,5 @@
+//! `cargo xtask <task>`: project automation.
+
+fn main() -> anyhow::Result<()> {
+    Ok(())
+}
