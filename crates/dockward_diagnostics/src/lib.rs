@@ -5,6 +5,7 @@
 //! a static [`RuleDescriptor`] and points into a [`SourceFile`] or at a named
 //! object (a container, an image, the host).
 
+pub mod render;
 mod severity;
 mod source;
 
