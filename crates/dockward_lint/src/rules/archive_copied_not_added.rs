@@ -1,17 +1,216 @@
+use dockward_diagnostics::Span;
+use dockward_dockerfile::InstructionKind;
+use dockward_dockerfile::shell::SimpleCommand;
 use dockward_rules::declare_rule;
 
 use crate::{Context, Violation};
 
 declare_rule! {
     /// ## What it does
-    /// Placeholder for DF011; not written yet.
+    /// Flags a `COPY` of a local tar archive (`.tar`, `.tar.gz`, `.tgz`,
+    /// `.tar.bz2`, `.tbz2`, `.tar.xz`, `.txz`) that a later `RUN` of the same
+    /// stage extracts with `tar -x` or decompresses (`gunzip`, `unxz`,
+    /// `bunzip2`, `zcat`...).
+    ///
+    /// ## Why is this bad?
+    /// The copied archive stays in the `COPY` layer even when the `RUN`
+    /// deletes it afterwards, so the image carries the archive *and* its
+    /// contents. `ADD` extracts a local tar archive (plain, gzip, bzip2 or
+    /// xz) into the destination in a single layer.
+    ///
+    /// Only local sources are considered (`COPY --from` copies from another
+    /// image or stage), and a `RUN` counts when it names the archive's file
+    /// name. Zip files are not flagged: `ADD` does not extract them.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// FROM debian:12.8-slim
+    /// COPY app-2.1.tar.gz /tmp/
+    /// RUN tar -xzf /tmp/app-2.1.tar.gz -C /opt && rm /tmp/app-2.1.tar.gz
+    /// ```
+    ///
+    /// Use instead:
+    /// ```dockerfile
+    /// FROM debian:12.8-slim
+    /// ADD app-2.1.tar.gz /opt/
+    /// ```
+    ///
+    /// ## Compared with hadolint
+    /// hadolint (DL3010) reports the `COPY` line; dockward points at the
+    /// archive in it. hadolint only recognises `tar` options written with a
+    /// dash (`-xf`), so it misses the traditional `tar xzf archive.tgz`;
+    /// dockward reads both. hadolint also counts `unzip`, which does not
+    /// extract tar archives.
+    ///
+    /// ## References
+    /// - [Dockerfile reference: ADD, adding local tar archives](https://docs.docker.com/reference/dockerfile/#adding-local-tar-archives)
+    /// - [Docker best practices: ADD or COPY](https://docs.docker.com/build/building/best-practices/#add-or-copy)
     pub struct ArchiveCopiedNotAdded {
-        severity: Medium,
-        status: Preview,
-        summary: "",
-        aliases: [],
-        references: [],
+        severity: Low,
+        status: Stable,
+        summary: "a copied tar archive is extracted by a later RUN",
+        aliases: ["DL3010"],
+        references: [
+            "https://docs.docker.com/reference/dockerfile/#adding-local-tar-archives",
+            "https://docs.docker.com/build/building/best-practices/#add-or-copy",
+        ],
     }
 }
 
-pub(crate) fn check(_ctx: &Context, _out: &mut Vec<Violation>) {}
+/// File name endings of the tar archives `ADD` extracts.
+const TAR_EXTENSIONS: [&str; 8] = [
+    ".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tbz", ".tar.xz", ".txz",
+];
+
+/// Commands that decompress a compressed tar archive named as an argument.
+const DECOMPRESSORS: [&str; 8] = [
+    "gunzip",
+    "bunzip2",
+    "unxz",
+    "zcat",
+    "gzcat",
+    "xzcat",
+    "bzcat",
+    "uncompress",
+];
+
+/// Compressors that decompress with `-d`.
+const COMPRESSORS: [&str; 3] = ["gzip", "bzip2", "xz"];
+
+struct CopiedArchive {
+    /// The archive's file name in the image.
+    name: String,
+    /// The source word in the COPY.
+    span: Span,
+    /// Index of the COPY among the top-level instructions.
+    index: usize,
+    stage: Option<usize>,
+    reported: bool,
+}
+
+pub(crate) fn check(ctx: &Context, out: &mut Vec<Violation>) {
+    let mut archives = copied_archives(ctx);
+    if archives.is_empty() {
+        return;
+    }
+    for run in ctx.runs() {
+        if run.onbuild || !run.posix {
+            continue;
+        }
+        for archive in &mut archives {
+            if archive.reported
+                || archive.index >= run.index
+                || archive.stage != run.instruction.stage
+            {
+                continue;
+            }
+            let Some(command) = run
+                .script
+                .commands
+                .iter()
+                .find(|c| extracts(c, &archive.name))
+            else {
+                continue;
+            };
+            archive.reported = true;
+            let program = command.program().unwrap_or("tar");
+            out.push(Violation::new(
+                ArchiveCopiedNotAdded::META.rule,
+                archive.span,
+                format!(
+                    "`{}` is copied here and then extracted by `{program}` on line {}; `ADD` extracts a local tar archive without keeping it in a layer",
+                    archive.name,
+                    line_of(ctx.text, command.span.start),
+                ),
+            ));
+        }
+    }
+}
+
+/// Local tar archives copied by top-level `COPY` instructions.
+fn copied_archives(ctx: &Context) -> Vec<CopiedArchive> {
+    let mut archives = Vec::new();
+    for (index, instruction) in ctx.instructions().iter().enumerate() {
+        let InstructionKind::Copy(copy) = &instruction.kind else {
+            continue;
+        };
+        if instruction.flag("from").is_some() {
+            continue;
+        }
+        let dest_name = copy
+            .dest
+            .as_ref()
+            .map(dockward_dockerfile::Spanned::as_str)
+            .filter(|d| is_tar_archive(d))
+            .map(basename);
+        for source in &copy.sources {
+            let text = source.as_str();
+            if text.starts_with("<<") || text.contains('$') || !is_tar_archive(text) {
+                continue;
+            }
+            let name = match (dest_name, copy.sources.len()) {
+                (Some(dest), 1) => dest,
+                _ => basename(text),
+            };
+            archives.push(CopiedArchive {
+                name: name.to_owned(),
+                span: source.span,
+                index,
+                stage: instruction.stage,
+                reported: false,
+            });
+        }
+    }
+    archives
+}
+
+/// True when `path` names a tar archive `ADD` would extract.
+pub(super) fn is_tar_archive(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    TAR_EXTENSIONS.iter().any(|ext| lower.ends_with(ext))
+}
+
+fn basename(path: &str) -> &str {
+    path.rsplit(['/', '\\']).next().unwrap_or(path)
+}
+
+/// True when `command` extracts or decompresses the archive called `name`.
+fn extracts(command: &SimpleCommand, name: &str) -> bool {
+    let Some(program) = command.program() else {
+        return false;
+    };
+    let extracting = if program == "tar" || program == "bsdtar" {
+        is_tar_extract(command)
+    } else if COMPRESSORS.contains(&program) {
+        command.has_flag(Some('d'), Some("decompress"))
+    } else {
+        DECOMPRESSORS.contains(&program)
+    };
+    extracting
+        && command.arg_texts().any(|arg| {
+            let path = arg.strip_prefix("--file=").unwrap_or(arg);
+            basename(path) == name
+        })
+}
+
+/// `tar -x`, `tar --extract`, `tar --get`, or the traditional `tar xzf`.
+fn is_tar_extract(command: &SimpleCommand) -> bool {
+    let traditional = command.args.first().is_some_and(|first| {
+        let t = first.text.as_str();
+        !t.starts_with('-') && t.contains('x') && t.chars().all(|c| c.is_ascii_alphabetic())
+    });
+    traditional
+        || command.arg_texts().any(|arg| {
+            arg == "--extract"
+                || arg == "--get"
+                || (arg.starts_with('-') && !arg.starts_with("--") && arg.contains('x'))
+        })
+}
+
+/// The 1-based line of byte `offset` of `text`.
+pub(super) fn line_of(text: &str, offset: usize) -> usize {
+    let end = offset.min(text.len());
+    text.get(..end)
+        .map_or(0, |before| before.matches('\n').count())
+        + 1
+}

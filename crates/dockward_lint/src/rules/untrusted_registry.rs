@@ -1,17 +1,137 @@
+use dockward_dockerfile::InstructionKind;
 use dockward_rules::declare_rule;
 
+use super::from_untagged_image::{ImageRef, builds_on_image, resolve_global, stage_named};
 use crate::{Context, Violation};
 
 declare_rule! {
     /// ## What it does
-    /// Placeholder for DF026; not written yet.
+    /// Flags a `FROM` image pulled from a registry that is not in the
+    /// `trusted-registries` setting. Does nothing while that list is empty.
+    ///
+    /// An image without a registry host (`debian:12`, `library/debian:12`)
+    /// comes from `docker.io`. Entries may use `*` as a wildcard:
+    /// `*.example.com` trusts `registry.example.com` but not `example.com`.
+    /// Stages and `scratch` are not images; a variable reference is checked
+    /// through the default of its global `ARG`, and skipped when it has none.
+    ///
+    /// ```toml
+    /// [lint]
+    /// trusted-registries = ["docker.io", "*.corp.example.com"]
+    /// ```
+    ///
+    /// ## Why is this bad?
+    /// The base image is code that runs in every container built from it.
+    /// Organisations restrict it to registries they mirror, scan and sign;
+    /// an image pulled from anywhere else bypasses that review, and a typo in
+    /// the registry host can pull an attacker's image.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// FROM quay.io/someone/python:3.13
+    /// ```
+    ///
+    /// Use instead:
+    /// ```dockerfile
+    /// FROM registry.corp.example.com/base/python:3.13
+    /// ```
+    ///
+    /// ## Compared with hadolint
+    /// hadolint (DL3026) skips variable references entirely; dockward
+    /// resolves them through `ARG` defaults.
+    ///
+    /// ## References
+    /// - [Dockerfile reference: FROM](https://docs.docker.com/reference/dockerfile/#from)
+    /// - [CIS Docker Benchmark v1.6.0, 4.2: ensure that containers use only trusted base images](https://www.cisecurity.org/benchmark/docker)
+    /// - [Docker Content Trust](https://docs.docker.com/engine/security/trust/)
     pub struct UntrustedRegistry {
-        severity: Medium,
-        status: Preview,
-        summary: "",
-        aliases: [],
-        references: [],
+        severity: High,
+        status: Stable,
+        default_enabled: false,
+        summary: "FROM pulls from a registry outside `trusted-registries`",
+        aliases: ["DL3026", "CIS-DI-0002", "CIS-4.2"],
+        references: [
+            "https://docs.docker.com/reference/dockerfile/#from",
+            "https://www.cisecurity.org/benchmark/docker",
+            "https://docs.docker.com/engine/security/trust/",
+        ],
     }
 }
 
-pub(crate) fn check(_ctx: &Context, _out: &mut Vec<Violation>) {}
+pub(crate) fn check(ctx: &Context, out: &mut Vec<Violation>) {
+    let trusted = &ctx.settings.trusted_registries;
+    if trusted.is_empty() {
+        return;
+    }
+    for instruction in ctx.instructions() {
+        let InstructionKind::From(from) = &instruction.kind else {
+            continue;
+        };
+        if !builds_on_image(ctx, instruction) {
+            continue;
+        }
+        let Some(image) = resolve_global(ctx, from.image.as_str()) else {
+            continue;
+        };
+        let current = instruction.stage.unwrap_or(usize::MAX);
+        if image.eq_ignore_ascii_case("scratch") || stage_named(ctx, &image, current).is_some() {
+            continue;
+        }
+        let registry = ImageRef::parse(&image).registry_or_default();
+        if trusted
+            .iter()
+            .any(|pattern| glob_matches(pattern, registry))
+        {
+            continue;
+        }
+        out.push(Violation::new(
+            UntrustedRegistry::META.rule,
+            from.image.span,
+            format!(
+                "`{image}` comes from the registry `{registry}`, which is not in `trusted-registries`"
+            ),
+        ));
+    }
+}
+
+/// True when `text` matches `pattern`, where `*` stands for any run of
+/// characters; ASCII case is ignored.
+fn glob_matches(pattern: &str, text: &str) -> bool {
+    let pattern = pattern.trim().to_ascii_lowercase();
+    let text = text.to_ascii_lowercase();
+    let mut parts = pattern.split('*');
+    let Some(first) = parts.next() else {
+        return false;
+    };
+    let Some(mut rest) = text.strip_prefix(first) else {
+        return false;
+    };
+    let pieces: Vec<&str> = parts.collect();
+    let Some((last, middle)) = pieces.split_last() else {
+        return rest.is_empty();
+    };
+    for piece in middle {
+        match rest.find(piece) {
+            Some(at) => rest = &rest[at + piece.len()..],
+            None => return false,
+        }
+    }
+    rest.len() >= last.len() && rest.ends_with(last)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::glob_matches;
+
+    #[test]
+    fn wildcards() {
+        assert!(glob_matches("docker.io", "docker.io"));
+        assert!(glob_matches("*.example.com", "registry.example.com"));
+        assert!(!glob_matches("*.example.com", "example.com"));
+        assert!(glob_matches("*", "anything"));
+        assert!(glob_matches("gcr.io", "GCR.io"));
+        assert!(glob_matches("*.ex*.com", "a.example.com"));
+        assert!(!glob_matches("docker.io", "docker.io.evil.com"));
+        assert!(!glob_matches("a*a", "a"));
+    }
+}
