@@ -266,3 +266,14 @@ fn sarif_meets_github_requirements() {
     assert_eq!(suppressed.len(), 1);
     assert_eq!(suppressed[0]["suppressions"][0]["kind"], "inSource");
 }
+
+/// A missing validator fails the run under `CI=true` and skips elsewhere.
+#[test]
+fn a_missing_validator_fails_in_ci_and_skips_elsewhere() {
+    let outcome = std::panic::catch_unwind(|| python_with("dockward_no_such_module"));
+    if std::env::var("CI").as_deref() == Ok("true") {
+        assert!(outcome.is_err());
+    } else {
+        assert!(matches!(outcome, Ok(None)));
+    }
+}
