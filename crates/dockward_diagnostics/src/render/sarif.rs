@@ -18,6 +18,12 @@
 //!   is taken over `path:line` instead and N is 1;
 //! * object locations: the same hash over `kind`, a NUL byte and `name`, `:1`.
 //!
+//! Object locations (a container, an image) have no source file. GitHub
+//! rejects a whole upload when one result lacks a physical location, so each
+//! is written as a `logicalLocation` plus a physical pseudo-artifact
+//! `kind/name` at line 1 (as Trivy does for images). Callers that know the
+//! Dockerfile line behind an image finding should give a file location instead.
+//!
 //! Rules of severity `info` are not security problems on their own: they get
 //! no `security` tag and no `security-severity` (GitHub accepts only
 //! 0.1–10.0), so GitHub shows them as plain code-quality notes.
@@ -125,8 +131,7 @@ struct SarifResult {
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 struct SarifLocation {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    physical_location: Option<PhysicalLocation>,
+    physical_location: PhysicalLocation,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     logical_locations: Vec<LogicalLocation>,
 }
@@ -300,7 +305,7 @@ fn result(
                 (end_line, end_column) = (start_line, start_column + 1);
             }
             let location = SarifLocation {
-                physical_location: Some(PhysicalLocation {
+                physical_location: PhysicalLocation {
                     artifact_location: artifact_location(path),
                     region: Region {
                         start_line,
@@ -308,15 +313,29 @@ fn result(
                         end_line,
                         end_column,
                     },
-                }),
+                },
                 logical_locations: Vec::new(),
             };
             let source = source_for(report, path);
             (location, hashes.file(path, source, start_line))
         }
         Location::Object { kind, name } => {
+            // GitHub rejects a whole upload when one result has no physical
+            // location, so an object is also given as a pseudo-artifact
+            // `kind/name` (not under %SRCROOT%), line 1.
             let location = SarifLocation {
-                physical_location: None,
+                physical_location: PhysicalLocation {
+                    artifact_location: ArtifactLocation {
+                        uri: percent_encode(&format!("{kind}/{name}")),
+                        uri_base_id: None,
+                    },
+                    region: Region {
+                        start_line: 1,
+                        start_column: 1,
+                        end_line: 1,
+                        end_column: 2,
+                    },
+                },
                 logical_locations: vec![LogicalLocation {
                     name: name.clone(),
                     fully_qualified_name: format!("{kind}/{name}"),
