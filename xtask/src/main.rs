@@ -17,7 +17,9 @@ fn main() -> anyhow::Result<()> {
     match args.next().as_deref() {
         Some("agreement") => agreement(&args.collect::<Vec<_>>()),
         _ => {
-            eprintln!("usage: cargo xtask agreement [--hadolint FILE] [--corpus DIR] [--code DLxxxx] [--examples N] [--json]");
+            eprintln!(
+                "usage: cargo xtask agreement [--hadolint FILE] [--corpus DIR] [--code DLxxxx] [--examples N] [--json]"
+            );
             bail!("unknown or missing task")
         }
     }
@@ -69,7 +71,8 @@ fn agreement(args: &[String]) -> anyhow::Result<()> {
         }
     }
     let theirs: Vec<HadolintFinding> = serde_json::from_str(
-        &std::fs::read_to_string(&hadolint).with_context(|| format!("reading {}", hadolint.display()))?,
+        &std::fs::read_to_string(&hadolint)
+            .with_context(|| format!("reading {}", hadolint.display()))?,
     )
     .context("parsing hadolint JSON")?;
 
@@ -78,7 +81,10 @@ fn agreement(args: &[String]) -> anyhow::Result<()> {
     for rule in dockward_lint::RULES {
         for alias in rule.meta.descriptor.aliases {
             if alias.starts_with("DL") {
-                claimed.entry((*alias).to_owned()).or_default().push(rule.meta.code());
+                claimed
+                    .entry((*alias).to_owned())
+                    .or_default()
+                    .push(rule.meta.code());
             }
         }
     }
@@ -94,7 +100,11 @@ fn agreement(args: &[String]) -> anyhow::Result<()> {
     let settings = dockward_lint::LintSettings::default();
     let mut ours: BTreeMap<Key, usize> = BTreeMap::new();
     for path in &files {
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_owned();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_owned();
         let text = std::fs::read_to_string(path)?;
         let dockerfile = dockward_dockerfile::parse(&text);
         for v in dockward_lint::lint(&dockerfile, &text, &settings, &|_| true) {
@@ -106,18 +116,30 @@ fn agreement(args: &[String]) -> anyhow::Result<()> {
                 .unwrap_or_default()
             {
                 if alias.starts_with("DL") {
-                    *ours.entry((name.clone(), line, (*alias).to_owned())).or_default() += 1;
+                    *ours
+                        .entry((name.clone(), line, (*alias).to_owned()))
+                        .or_default() += 1;
                 }
             }
         }
     }
     let mut their_keys: BTreeMap<Key, usize> = BTreeMap::new();
     for f in &theirs {
-        let name = Path::new(&f.file).file_name().and_then(|n| n.to_str()).unwrap_or_default().to_owned();
-        *their_keys.entry((name, f.line, f.code.clone())).or_default() += 1;
+        let name = Path::new(&f.file)
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_owned();
+        *their_keys
+            .entry((name, f.line, f.code.clone()))
+            .or_default() += 1;
     }
 
-    let codes: BTreeSet<String> = claimed.keys().cloned().filter(|c| only.as_ref().is_none_or(|o| o == c)).collect();
+    let codes: BTreeSet<String> = claimed
+        .keys()
+        .cloned()
+        .filter(|c| only.as_ref().is_none_or(|o| o == c))
+        .collect();
     let mut rows = Vec::new();
     for code in &codes {
         let mine: BTreeSet<&Key> = ours.keys().filter(|k| &k.2 == code).collect();
@@ -127,7 +149,11 @@ fn agreement(args: &[String]) -> anyhow::Result<()> {
         let only_d: Vec<&&Key> = mine.difference(&hers).collect();
         let union = both + only_h.len() + only_d.len();
         #[allow(clippy::cast_precision_loss)]
-        let agreement = if union == 0 { 100.0 } else { both as f64 * 100.0 / union as f64 };
+        let agreement = if union == 0 {
+            100.0
+        } else {
+            both as f64 * 100.0 / union as f64
+        };
         rows.push(serde_json::json!({
             "code": code,
             "rules": claimed[code],
@@ -143,18 +169,31 @@ fn agreement(args: &[String]) -> anyhow::Result<()> {
         println!("{}", serde_json::to_string_pretty(&rows)?);
         return Ok(());
     }
-    println!("{:<8} {:<14} {:>6} {:>9} {:>9} {:>7}", "code", "dockward", "both", "only-had", "only-dw", "agree%");
+    println!(
+        "{:<8} {:<14} {:>6} {:>9} {:>9} {:>7}",
+        "code", "dockward", "both", "only-had", "only-dw", "agree%"
+    );
     for row in &rows {
         println!(
             "{:<8} {:<14} {:>6} {:>9} {:>9} {:>7}",
             row["code"].as_str().unwrap_or_default(),
-            row["rules"].as_array().map(|a| a.iter().filter_map(|v| v.as_str()).collect::<Vec<_>>().join(",")).unwrap_or_default(),
+            row["rules"]
+                .as_array()
+                .map(|a| a
+                    .iter()
+                    .filter_map(|v| v.as_str())
+                    .collect::<Vec<_>>()
+                    .join(","))
+                .unwrap_or_default(),
             row["both"],
             row["only_hadolint"],
             row["only_dockward"],
             row["agreement_percent"],
         );
-        for (label, key) in [("  only hadolint:", "only_hadolint_examples"), ("  only dockward:", "only_dockward_examples")] {
+        for (label, key) in [
+            ("  only hadolint:", "only_hadolint_examples"),
+            ("  only dockward:", "only_dockward_examples"),
+        ] {
             if let Some(list) = row[key].as_array().filter(|a| !a.is_empty()) {
                 let list: Vec<&str> = list.iter().filter_map(|v| v.as_str()).collect();
                 println!("{label} {}", list.join(" "));
