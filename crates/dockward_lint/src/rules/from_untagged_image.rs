@@ -169,6 +169,84 @@ pub(super) fn resolve_global(ctx: &Context, word: &str) -> Option<String> {
     expand_known(word, &global_args(ctx))
 }
 
+/// `word` with its variables replaced by their values at top-level
+/// instruction `index`: the ARGs and ENVs of its stage before it (a bare
+/// `ARG NAME` takes the global default), the ENVs of the stages it is built
+/// on, and, before the first FROM, the global ARGs. `None` when a variable's
+/// value is not known from the Dockerfile alone.
+pub(super) fn resolve_at(ctx: &Context, index: usize, word: &str) -> Option<String> {
+    if !word.contains('$') {
+        return Some(word.to_owned());
+    }
+    expand_known(word, &scope_at(ctx, index))
+}
+
+/// The variables known at top-level instruction `index` (see [`resolve_at`]).
+fn scope_at(ctx: &Context, index: usize) -> HashMap<String, Option<String>> {
+    let globals = global_args(ctx);
+    let instructions = ctx.instructions();
+    let Some(stage) = instructions.get(index).and_then(|i| i.stage) else {
+        return globals;
+    };
+    // The stage and the stages it is built on, root first.
+    let mut chain = vec![stage];
+    while let Some(StageBase::Stage(parent)) = chain
+        .last()
+        .and_then(|&s| ctx.dockerfile.stages.get(s))
+        .map(|s| &s.base)
+    {
+        if *parent >= chain[chain.len() - 1] {
+            break;
+        }
+        chain.push(*parent);
+    }
+    let mut scope: HashMap<String, Option<String>> = HashMap::new();
+    for &s in chain.iter().rev() {
+        let Some(info) = ctx.dockerfile.stages.get(s) else {
+            continue;
+        };
+        let end = if s == stage { index } else { info.end };
+        // ARGs do not cross stages; ENVs do, and override ARGs.
+        let mut args: HashMap<String, Option<String>> = HashMap::new();
+        for instruction in instructions.get(info.from..end).unwrap_or(&[]) {
+            match &instruction.kind {
+                InstructionKind::Arg(decls) if s == stage => {
+                    for decl in decls {
+                        let mut visible = args.clone();
+                        visible.extend(scope.clone());
+                        let value = match &decl.default {
+                            Some(default) => expand_known(default.as_str(), &visible),
+                            None => globals.get(decl.name.as_str()).cloned().flatten(),
+                        };
+                        args.insert(decl.name.value.clone(), value);
+                    }
+                }
+                InstructionKind::Env(pairs) => {
+                    let mut visible = args.clone();
+                    visible.extend(scope.clone());
+                    let values: Vec<(String, Option<String>)> = pairs
+                        .iter()
+                        .map(|p| {
+                            (
+                                p.key.value.clone(),
+                                expand_known(p.value.as_str(), &visible),
+                            )
+                        })
+                        .collect();
+                    scope.extend(values);
+                }
+                _ => {}
+            }
+        }
+        if s == stage {
+            for (name, value) in args {
+                scope.entry(name).or_insert(value);
+            }
+        }
+    }
+    scope
+}
+
 /// An image reference split as the Docker reference grammar splits it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct ImageRef<'a> {

@@ -1,7 +1,8 @@
-use dockward_dockerfile::InstructionKind;
+use dockward_dockerfile::{Instruction, InstructionKind};
 use dockward_rules::declare_rule;
 
-use super::relative_workdir::{unquote, with_triggers};
+use super::from_untagged_image::resolve_at;
+use super::relative_workdir::unquote;
 use crate::{Context, Violation};
 
 declare_rule! {
@@ -20,7 +21,10 @@ declare_rule! {
     ///
     /// Git sources are `git://...`, `ssh://...`, `user@host:path` and HTTP(S)
     /// URLs whose path ends in `.git`; the ref comes from the `#ref` fragment
-    /// or the `?ref=` query parameter.
+    /// or the `ref=`, `tag=`, `branch=` query parameters, and `commit=` or
+    /// `checksum=` pins a commit. A ref given by a variable is judged by the
+    /// variable's `ARG`/`ENV` value in the Dockerfile, and not judged when it
+    /// has none (it is then decided at build time).
     ///
     /// ## Example
     /// ```dockerfile
@@ -55,41 +59,64 @@ declare_rule! {
 }
 
 pub(crate) fn check(ctx: &Context, out: &mut Vec<Violation>) {
-    for instruction in with_triggers(ctx.instructions()) {
-        let InstructionKind::Add(add) = &instruction.kind else {
-            continue;
-        };
-        let checksum = instruction.flag("checksum").is_some();
-        for source in &add.sources {
-            let text = unquote(source.as_str());
-            let message = if is_git_source(text) {
-                if checksum || git_ref(text).is_some_and(is_commit) {
-                    continue;
-                }
-                match git_ref(text) {
-                    Some(reference) => format!(
-                        "`{text}` follows the git ref `{reference}`, which can move; pin a full commit hash"
-                    ),
-                    None => format!(
-                        "`{text}` follows the repository's default branch, which moves; pin a full commit hash"
-                    ),
-                }
-            } else if is_url(text) {
-                if checksum {
-                    continue;
-                }
-                format!(
-                    "`{text}` is downloaded without `--checksum`, so any change on the server goes into the image unnoticed"
-                )
-            } else {
+    for (index, instruction) in ctx.instructions().iter().enumerate() {
+        check_add(ctx, Some(index), instruction, out);
+        if let InstructionKind::Onbuild(trigger) = &instruction.kind {
+            // A trigger's variables belong to the downstream build.
+            check_add(ctx, None, trigger, out);
+        }
+    }
+}
+
+fn check_add(
+    ctx: &Context,
+    index: Option<usize>,
+    instruction: &Instruction,
+    out: &mut Vec<Violation>,
+) {
+    let InstructionKind::Add(add) = &instruction.kind else {
+        return;
+    };
+    let checksum = instruction.flag("checksum").is_some();
+    for source in &add.sources {
+        let text = unquote(source.as_str());
+        let message = if is_git_source(text) {
+            if checksum {
+                continue;
+            }
+            let resolved = match index {
+                Some(index) => resolve_at(ctx, index, text),
+                None => (!text.contains('$')).then(|| text.to_owned()),
+            };
+            // A ref from a build argument without a default is decided at
+            // build time; nothing to judge here.
+            let Some(resolved) = resolved else {
                 continue;
             };
-            out.push(Violation::new(
-                RemoteAddWithoutChecksum::META.rule,
-                source.span,
-                message,
-            ));
-        }
+            match GitPin::of(&resolved) {
+                GitPin::Commit => continue,
+                GitPin::Ref(reference) => format!(
+                    "`{text}` follows the git ref `{reference}`, which can move; pin a full commit hash"
+                ),
+                GitPin::DefaultBranch => format!(
+                    "`{text}` follows the repository's default branch, which moves; pin a full commit hash"
+                ),
+            }
+        } else if is_url(text) {
+            if checksum {
+                continue;
+            }
+            format!(
+                "`{text}` is downloaded without `--checksum`, so any change on the server goes into the image unnoticed"
+            )
+        } else {
+            continue;
+        };
+        out.push(Violation::new(
+            RemoteAddWithoutChecksum::META.rule,
+            source.span,
+            message,
+        ));
     }
 }
 
@@ -130,18 +157,47 @@ fn is_scp_like(source: &str) -> bool {
     word(user) && word(host) && !path.is_empty()
 }
 
-/// The ref a git source asks for: the `#ref[:subdir]` fragment or the
-/// `ref=` query parameter.
-fn git_ref(source: &str) -> Option<&str> {
-    if let Some((_, fragment)) = source.split_once('#') {
-        let reference = fragment.split(':').next().unwrap_or(fragment);
-        return (!reference.is_empty()).then_some(reference);
+/// What a git source is pinned to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum GitPin<'a> {
+    /// A commit: a full hash as the ref, or a `commit=`/`checksum=` query
+    /// parameter with a hash.
+    Commit,
+    /// A branch or tag (`#v1.2`, `?ref=main`, `?tag=v1.2`, `?branch=main`).
+    Ref(&'a str),
+    /// Nothing: the default branch.
+    DefaultBranch,
+}
+
+impl<'a> GitPin<'a> {
+    fn of(source: &'a str) -> Self {
+        if let Some((_, fragment)) = source.split_once('#') {
+            let reference = fragment.split(':').next().unwrap_or(fragment);
+            return match reference {
+                "" => GitPin::DefaultBranch,
+                r if is_commit(r) => GitPin::Commit,
+                r => GitPin::Ref(r),
+            };
+        }
+        let Some((_, query)) = source.split_once('?') else {
+            return GitPin::DefaultBranch;
+        };
+        let mut pin = GitPin::DefaultBranch;
+        for (key, value) in query.split('&').filter_map(|pair| pair.split_once('=')) {
+            match key {
+                "commit" | "checksum" if is_hash_prefix(value) => return GitPin::Commit,
+                "ref" | "tag" | "branch" if is_commit(value) => return GitPin::Commit,
+                "ref" | "tag" | "branch" if !value.is_empty() => pin = GitPin::Ref(value),
+                _ => {}
+            }
+        }
+        pin
     }
-    let (_, query) = source.split_once('?')?;
-    query
-        .split('&')
-        .find_map(|pair| pair.strip_prefix("ref="))
-        .filter(|r| !r.is_empty())
+}
+
+/// A hexadecimal commit hash or a prefix of one (7 digits at least).
+fn is_hash_prefix(value: &str) -> bool {
+    (7..=64).contains(&value.len()) && value.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 /// A full SHA-1 or SHA-256 commit hash.
@@ -151,7 +207,7 @@ fn is_commit(reference: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{git_ref, is_commit, is_git_source, is_url};
+    use super::{GitPin, is_commit, is_git_source, is_url};
 
     #[test]
     fn git_sources() {
@@ -178,12 +234,23 @@ mod tests {
 
     #[test]
     fn refs_and_commits() {
-        assert_eq!(git_ref("https://h/r.git#v1:docs"), Some("v1"));
+        assert_eq!(GitPin::of("https://h/r.git#v1:docs"), GitPin::Ref("v1"));
         assert_eq!(
-            git_ref("https://h/r.git?ref=main&keep-git-dir=1"),
-            Some("main")
+            GitPin::of("https://h/r.git?ref=main&keep-git-dir=1"),
+            GitPin::Ref("main")
         );
-        assert_eq!(git_ref("https://h/r.git"), None);
+        assert_eq!(GitPin::of("https://h/r.git"), GitPin::DefaultBranch);
+        assert_eq!(GitPin::of("https://h/r.git#"), GitPin::DefaultBranch);
+        assert_eq!(
+            GitPin::of(
+                "https://h/r.git?commit=aa1ba87e99b68e0113bd27ec26c60b88f9d4ccd9&keep-git-dir=1"
+            ),
+            GitPin::Commit
+        );
+        assert_eq!(
+            GitPin::of("git@h:r.git#4a9dd3c1d8ce2e9e5b3f0b5c1a7e0b7f3b9c1d2e:sub"),
+            GitPin::Commit
+        );
         assert!(is_commit("4a9dd3c1d8ce2e9e5b3f0b5c1a7e0b7f3b9c1d2e"));
         assert!(!is_commit("v1.2.3"));
     }
