@@ -73,10 +73,14 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Violation>) {
             out.push(Violation::new(
                 ExposePortOutOfRange::META.rule,
                 port.span,
-                format!(
-                    "port {bad} in `{}` is outside the valid range 0-65535",
-                    port.as_str()
-                ),
+                if spec.end.is_some() {
+                    format!(
+                        "port {bad} of the range `{}` is outside the valid range 0-65535",
+                        port.as_str()
+                    )
+                } else {
+                    format!("port {bad} is outside the valid range 0-65535")
+                },
             ));
         }
     }

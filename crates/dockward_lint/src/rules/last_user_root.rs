@@ -227,3 +227,76 @@ pub(super) fn is_windows_stage(ctx: &Context, stage: usize) -> bool {
                 .any(|w| image.contains(w))
         })
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::{Context, LintSettings};
+
+    /// `(line, message start)` of each finding on `text`.
+    fn findings(text: &str) -> Vec<(usize, String)> {
+        let dockerfile = dockward_dockerfile::parse(text);
+        let settings = LintSettings::default();
+        let ctx = Context::new(&dockerfile, text, &settings);
+        let mut out = Vec::new();
+        super::check(&ctx, &mut out);
+        out.iter()
+            .map(|v| {
+                let line = text[..v.span.start].matches('\n').count() + 1;
+                let head: String = v.message.chars().take(30).collect();
+                (line, head)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn no_user_in_the_final_stage_is_its_own_finding() {
+        let found = findings("FROM debian:12\nRUN true\n");
+        assert_eq!(found, [(1, "the final stage sets no USER, ".to_owned())]);
+        assert_eq!(findings("FROM scratch\nCOPY app /app\n").len(), 1);
+    }
+
+    #[test]
+    fn root_inherited_from_a_parent_stage_is_reported_at_its_user() {
+        let text = "FROM debian:12 AS base\nUSER root\nFROM base\nRUN true\n";
+        assert_eq!(
+            findings(text),
+            [(2, "the final stage inherits `USER".to_owned())]
+        );
+        let text = "FROM debian:12 AS base\nUSER 10001\nFROM base\nRUN true\n";
+        assert!(findings(text).is_empty());
+    }
+
+    #[test]
+    fn explicit_root_forms() {
+        for user in ["root", "0", "0:0", "root:staff"] {
+            let text = format!("FROM debian:12\nUSER {user}\n");
+            assert_eq!(findings(&text).len(), 1, "{user}");
+        }
+        for user in ["10001", "rooter", "$APP_USER", "app:root", "ROOT"] {
+            let text = format!("FROM debian:12\nUSER {user}\n");
+            assert!(findings(&text).is_empty(), "{user}");
+        }
+    }
+
+    #[test]
+    fn windows_images() {
+        let admin =
+            "FROM mcr.microsoft.com/windows/nanoserver:ltsc2022\nUSER ContainerAdministrator\n";
+        assert_eq!(findings(admin).len(), 1);
+        let user = "FROM mcr.microsoft.com/windows/nanoserver:ltsc2022\nUSER ContainerAdministrator\nRUN x\nUSER ContainerUser\n";
+        assert!(findings(user).is_empty());
+        let none = "FROM mcr.microsoft.com/windows/servercore:ltsc2022\nRUN x\n";
+        assert!(findings(none).is_empty());
+        let shell = "FROM example.com/base:1\nSHELL [\"pwsh\", \"-Command\"]\nRUN x\n";
+        assert!(findings(shell).is_empty());
+        let escape = "# escape=`\nFROM example.com/base:1\nRUN x\n";
+        assert!(findings(escape).is_empty());
+    }
+
+    #[test]
+    fn nonroot_base_images_need_no_user() {
+        assert!(
+            findings("FROM gcr.io/distroless/static-debian12:nonroot\nCOPY app /app\n").is_empty()
+        );
+    }
+}

@@ -18,7 +18,8 @@ declare_rule! {
     /// ownership on volumes is decided by UID. A UID says the same thing
     /// everywhere.
     ///
-    /// Only the user part is checked (`USER 10001:app` passes). Variables
+    /// Only the user part is checked (`USER 10001:app` passes). `root` is UID
+    /// 0 everywhere and is left to `last-user-root`. Variables
     /// (`USER $APP_UID`) are not judged. Windows stages are skipped: Windows
     /// accounts (`ContainerUser`, `ContainerAdministrator`) have no UID.
     ///
@@ -38,7 +39,7 @@ declare_rule! {
     ///
     /// ## Compared with hadolint
     /// hadolint (DL3066) flags Windows accounts, 64 of its 69 hits in the
-    /// reference corpus, and variables; dockward skips both.
+    /// reference corpus, variables and `root`; dockward skips them.
     ///
     /// ## References
     /// - [Dockerfile reference: USER](https://docs.docker.com/reference/dockerfile/#user)
@@ -62,7 +63,11 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Violation>) {
         };
         let text = unquote(value.as_str());
         let user = text.split(':').next().unwrap_or(text);
-        if user.is_empty() || user.contains('$') || user.bytes().all(|b| b.is_ascii_digit()) {
+        if user.is_empty()
+            || user == "root"
+            || user.contains('$')
+            || user.bytes().all(|b| b.is_ascii_digit())
+        {
             continue;
         }
         if is_windows_account(user) || instruction.stage.is_some_and(|s| is_windows_stage(ctx, s)) {

@@ -70,7 +70,8 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Violation>) {
         if !builds_on_image(ctx, instruction) {
             continue;
         }
-        let Some(image) = resolve_global(ctx, from.image.as_str()) else {
+        let written = from.image.as_str();
+        let Some(image) = resolve_global(ctx, written) else {
             continue;
         };
         let current = instruction.stage.unwrap_or(usize::MAX);
@@ -87,9 +88,15 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Violation>) {
         out.push(Violation::new(
             UntrustedRegistry::META.rule,
             from.image.span,
-            format!(
-                "`{image}` comes from the registry `{registry}`, which is not in `trusted-registries`"
-            ),
+            if written == image {
+                format!(
+                    "`{image}` comes from the registry `{registry}`, which is not in `trusted-registries`"
+                )
+            } else {
+                format!(
+                    "`{written}` (`{image}` by its ARG default) comes from the registry `{registry}`, which is not in `trusted-registries`"
+                )
+            },
         ));
     }
 }
