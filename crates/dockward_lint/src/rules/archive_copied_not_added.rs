@@ -214,3 +214,72 @@ pub(super) fn line_of(text: &str, offset: usize) -> usize {
         .map_or(0, |before| before.matches('\n').count())
         + 1
 }
+
+#[cfg(test)]
+mod tests {
+    use dockward_diagnostics::Span;
+    use dockward_dockerfile::shell::{Connector, SimpleCommand, Word};
+
+    use super::{extracts, is_tar_archive};
+
+    fn command(words: &[&str]) -> SimpleCommand {
+        let word = |text: &str| Word {
+            text: text.to_owned(),
+            span: Span::empty(0),
+            literal: true,
+        };
+        SimpleCommand {
+            assignments: Vec::new(),
+            name: words.first().map(|w| word(w)),
+            args: words.iter().skip(1).map(|w| word(w)).collect(),
+            connector: Connector::Sequence,
+            pipeline: 0,
+            pipeline_len: 1,
+            nested: false,
+            span: Span::empty(0),
+        }
+    }
+
+    #[test]
+    fn tar_extraction_forms() {
+        let name = "app.tar.gz";
+        for words in [
+            &["tar", "-xzf", "/tmp/app.tar.gz"][..],
+            &["tar", "xzf", "/tmp/app.tar.gz", "-C", "/opt"],
+            &["tar", "--extract", "--file=/tmp/app.tar.gz"],
+            &["/bin/tar", "-x", "-f", "app.tar.gz"],
+            &["gunzip", "/tmp/app.tar.gz"],
+            &["gzip", "-d", "/tmp/app.tar.gz"],
+        ] {
+            assert!(extracts(&command(words), name), "{words:?}");
+        }
+        for words in [
+            &["tar", "-tzf", "/tmp/app.tar.gz"][..],
+            &["tar", "-czf", "/tmp/app.tar.gz", "/opt"],
+            &["tar", "--exclude=x", "-cf", "/tmp/app.tar.gz"],
+            &["tar", "-xzf", "/tmp/other.tar.gz"],
+            &["gzip", "/tmp/app.tar.gz"],
+            &["rm", "-x", "/tmp/app.tar.gz"],
+        ] {
+            assert!(!extracts(&command(words), name), "{words:?}");
+        }
+    }
+
+    #[test]
+    fn archive_names() {
+        for name in [
+            "a.tar",
+            "a.TAR.GZ",
+            "a.tgz",
+            "a.tar.bz2",
+            "a.tbz2",
+            "a.tar.xz",
+            "a.txz",
+        ] {
+            assert!(is_tar_archive(name), "{name}");
+        }
+        for name in ["a.zip", "a.gz", "a.tar.zip", "tar", "a.jar"] {
+            assert!(!is_tar_archive(name), "{name}");
+        }
+    }
+}
