@@ -40,7 +40,6 @@ declare_rule! {
     /// ## References
     /// - [Dockerfile reference: COPY](https://docs.docker.com/reference/dockerfile/#copy)
     /// - [Dockerfile reference: WORKDIR](https://docs.docker.com/reference/dockerfile/#workdir)
-    /// - [Build checks: WorkdirRelativePath](https://docs.docker.com/reference/build-checks/workdir-relative-path/)
     pub struct CopyRelativeDestWithoutWorkdir {
         severity: Medium,
         status: Stable,
@@ -49,7 +48,6 @@ declare_rule! {
         references: [
             "https://docs.docker.com/reference/dockerfile/#copy",
             "https://docs.docker.com/reference/dockerfile/#workdir",
-            "https://docs.docker.com/reference/build-checks/workdir-relative-path/",
         ],
     }
 }

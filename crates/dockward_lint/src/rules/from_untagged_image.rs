@@ -43,8 +43,8 @@ declare_rule! {
     /// `FROM $BASE` passes there; dockward resolves the `ARG` default. hadolint
     /// compares stage names case-sensitively and flags `FROM Builder` after
     /// `FROM x AS builder`; BuildKit lowercases stage names, so dockward does
-    /// not. hadolint reads `registry:5000/team/app` as the tag `5000/team/app`
-    /// and passes it; dockward sees a registry port and no tag.
+    /// not. hadolint passes `registry:5000/team/app`, taking the registry
+    /// port for a tag; dockward sees a port and no tag.
     ///
     /// ## References
     /// - [Dockerfile reference: FROM](https://docs.docker.com/reference/dockerfile/#from)

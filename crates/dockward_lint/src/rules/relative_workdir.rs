@@ -32,6 +32,7 @@ declare_rule! {
     /// ## References
     /// - [Dockerfile reference: WORKDIR](https://docs.docker.com/reference/dockerfile/#workdir)
     /// - [Docker best practices: WORKDIR](https://docs.docker.com/build/building/best-practices/#workdir)
+    /// - [Build checks: WorkdirRelativePath](https://docs.docker.com/reference/build-checks/workdir-relative-path/)
     pub struct RelativeWorkdir {
         severity: High,
         status: Stable,
@@ -46,6 +47,7 @@ declare_rule! {
         references: [
             "https://docs.docker.com/reference/dockerfile/#workdir",
             "https://docs.docker.com/build/building/best-practices/#workdir",
+            "https://docs.docker.com/reference/build-checks/workdir-relative-path/",
         ],
     }
 }

@@ -43,7 +43,8 @@ declare_rule! {
     ///
     /// ## References
     /// - [Dockerfile reference: ADD --checksum](https://docs.docker.com/reference/dockerfile/#add---checksum)
-    /// - [Dockerfile reference: adding a git repository](https://docs.docker.com/reference/dockerfile/#adding-a-git-repository-add-git-ref-dir)
+    /// - [Dockerfile reference: adding files from a Git repository](https://docs.docker.com/reference/dockerfile/#adding-files-from-a-git-repository)
+    /// - [Build context: Git URL queries](https://docs.docker.com/build/concepts/context/#url-queries)
     /// - [Docker best practices: ADD or COPY](https://docs.docker.com/build/building/best-practices/#add-or-copy)
     pub struct RemoteAddWithoutChecksum {
         severity: Medium,
@@ -52,7 +53,8 @@ declare_rule! {
         aliases: [],
         references: [
             "https://docs.docker.com/reference/dockerfile/#add---checksum",
-            "https://docs.docker.com/reference/dockerfile/#adding-a-git-repository-add-git-ref-dir",
+            "https://docs.docker.com/reference/dockerfile/#adding-files-from-a-git-repository",
+            "https://docs.docker.com/build/concepts/context/#url-queries",
             "https://docs.docker.com/build/building/best-practices/#add-or-copy",
         ],
     }
