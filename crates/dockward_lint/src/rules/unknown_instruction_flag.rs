@@ -1,3 +1,4 @@
+use dockward_diagnostics::Span;
 use dockward_dockerfile::{Flag, Instruction, InstructionKind, Keyword, Mount};
 use dockward_rules::declare_rule;
 
@@ -152,7 +153,7 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Violation>) {
         check_flags(instruction, out);
         if let InstructionKind::Run(run) = &instruction.kind {
             for mount in &run.mounts {
-                check_mount(mount, out);
+                check_mount(ctx, mount, out);
             }
         }
     }
@@ -241,11 +242,27 @@ fn check_value(keyword: Keyword, name: &str, value: &str, flag: &Flag, out: &mut
     }
 }
 
-fn check_mount(mount: &Mount, out: &mut Vec<Violation>) {
-    let push = |out: &mut Vec<Violation>, message: String| {
+fn check_mount(ctx: &Context, mount: &Mount, out: &mut Vec<Violation>) {
+    let raw = ctx.slice(mount.span);
+    // Points at `key` (and its value) inside the `--mount=...` flag when it
+    // can be found there, else at the whole flag.
+    let at = |key: &str| -> Span {
+        let found = raw.match_indices(key).find(|&(i, _)| {
+            let before = raw[..i].chars().next_back();
+            matches!(before, Some(',' | '=' | '"'))
+        });
+        match found {
+            Some((i, _)) => {
+                let len = raw[i..].find([',', ' ', '"']).unwrap_or(raw.len() - i);
+                Span::new(mount.span.start + i, mount.span.start + i + len)
+            }
+            None => mount.span,
+        }
+    };
+    let push = |out: &mut Vec<Violation>, span: Span, message: String| {
         out.push(Violation::new(
             UnknownInstructionFlag::META.rule,
-            mount.span,
+            span,
             message,
         ));
     };
@@ -253,6 +270,7 @@ fn check_mount(mount: &Mount, out: &mut Vec<Violation>) {
     if !kind.contains('$') && !MOUNT_TYPES.iter().any(|t| t.eq_ignore_ascii_case(kind)) {
         push(
             out,
+            at("type="),
             format!(
                 "`type={kind}` is not a mount type; use one of {}",
                 MOUNT_TYPES.join(", ")
@@ -262,7 +280,7 @@ fn check_mount(mount: &Mount, out: &mut Vec<Violation>) {
     for (key, value) in &mount.options {
         let key = key.trim();
         if !MOUNT_KEYS.iter().any(|k| k.eq_ignore_ascii_case(key)) {
-            push(out, format!("`{key}` is not a key of `--mount`"));
+            push(out, at(key), format!("`{key}` is not a key of `--mount`"));
             continue;
         }
         if key.eq_ignore_ascii_case("sharing") {
@@ -270,6 +288,7 @@ fn check_mount(mount: &Mount, out: &mut Vec<Violation>) {
             if !mode.contains('$') && !SHARING_MODES.iter().any(|m| m.eq_ignore_ascii_case(mode)) {
                 push(
                     out,
+                    at("sharing="),
                     format!(
                         "`sharing={mode}` is not a sharing mode; use one of {}",
                         SHARING_MODES.join(", ")
