@@ -40,9 +40,13 @@ pub(crate) fn assign(dockerfile: &mut Dockerfile) {
             });
         }
         let stage = stages.len().checked_sub(1);
-        instruction.stage = stage;
-        if let InstructionKind::Onbuild(trigger) = &mut instruction.kind {
-            trigger.stage = stage;
+        let mut current = instruction;
+        loop {
+            current.stage = stage;
+            match &mut current.kind {
+                InstructionKind::Onbuild(trigger) => current = trigger,
+                _ => break,
+            }
         }
     }
     if let Some(last) = stages.last_mut() {
