@@ -768,3 +768,39 @@ fn nested_onbuild_triggers_get_lines_stage_and_heredocs() {
     assert_eq!(inner.heredocs[0].body, "x\n");
     assert_eq!(at(text, inner.span), "RUN <<EOF\nx\nEOF");
 }
+
+#[test]
+fn many_stages_and_global_args_stay_linear() {
+    // Stage-name and meta-arg lookups are hashed: 50,000 stages each based
+    // on the previous one and 50,000 chained ARGs complete quickly.
+    let mut text = String::new();
+    for n in 0..50_000_usize {
+        let previous = n.saturating_sub(1);
+        text.push_str(&format!("ARG A{n}=${{A{previous}:-v}}\n"));
+    }
+    text.push_str("FROM alpine AS s0\n");
+    for n in 1..50_000 {
+        text.push_str(&format!("FROM S{} AS s{n}\n", n - 1));
+    }
+    let df = ok(&text);
+    assert_eq!(df.stages.len(), 50_000);
+    assert_eq!(df.stages[49_999].base, StageBase::Stage(49_998));
+    assert_eq!(
+        df.meta_args()[49_999],
+        ("A49999".to_owned(), "v".to_owned())
+    );
+}
+
+#[test]
+fn one_huge_line_and_many_heredocs() {
+    let mut text = String::from("FROM a\nRUN echo");
+    text.push_str(&" x".repeat(2_000_000));
+    text.push('\n');
+    for _ in 0..20_000 {
+        text.push_str("COPY <<A <<B /dst/\na\nA\nb\nB\n");
+    }
+    let df = ok(&text);
+    assert_eq!(df.instructions.len(), 2 + 20_000);
+    assert_eq!(df.instructions[1].args.text.len(), 4 + 4_000_000);
+    assert_eq!(df.instructions[20_001].heredocs[1].body, "b\n");
+}
