@@ -447,13 +447,11 @@ impl<'a> Parser<'a> {
             }
         }
         let id = self.alloc_pipeline();
-        let mut members = Vec::new();
+        let first = self.out.len();
         let mut len = 0;
         let mut connector = connector;
         loop {
-            if let Some(index) = self.parse_command(connector, id)? {
-                members.push(index);
-            }
+            self.parse_command(connector, id)?;
             len += 1;
             self.skip_blanks();
             if self.starts_with(b"||") {
@@ -468,8 +466,9 @@ impl<'a> Parser<'a> {
             self.skip_linebreaks();
             connector = Connector::Pipe;
         }
-        for index in members {
-            if let Some(command) = self.out.get_mut(index) {
+        // Substitutions and nested scripts use other pipeline ids.
+        for command in &mut self.out[first..] {
+            if command.pipeline == id {
                 command.pipeline_len = len;
             }
         }
