@@ -78,6 +78,8 @@ const DECOMPRESSORS: [&str; 8] = [
 const COMPRESSORS: [&str; 3] = ["gzip", "bzip2", "xz"];
 
 struct CopiedArchive {
+    /// The source as written.
+    source: String,
     /// The archive's file name in the image.
     name: String,
     /// The source word in the COPY.
@@ -114,12 +116,16 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Violation>) {
             };
             archive.reported = true;
             let program = command.program().unwrap_or("tar");
+            let copied = if basename(&archive.source) == archive.name {
+                format!("`{}` is copied", archive.name)
+            } else {
+                format!("`{}` is copied as `{}`", archive.source, archive.name)
+            };
             out.push(Violation::new(
                 ArchiveCopiedNotAdded::META.rule,
                 archive.span,
                 format!(
-                    "`{}` is copied here and then extracted by `{program}` on line {}; `ADD` extracts a local tar archive without keeping it in a layer",
-                    archive.name,
+                    "{copied} here and then extracted by `{program}` on line {}; `ADD` extracts a local tar archive without keeping it in a layer",
                     line_of(ctx.text, command.span.start),
                 ),
             ));
@@ -153,6 +159,7 @@ fn copied_archives(ctx: &Context) -> Vec<CopiedArchive> {
                 _ => basename(text),
             };
             archives.push(CopiedArchive {
+                source: text.to_owned(),
                 name: name.to_owned(),
                 span: source.span,
                 index,
