@@ -224,27 +224,13 @@ pub(super) fn line_of(text: &str, offset: usize) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use dockward_diagnostics::Span;
-    use dockward_dockerfile::shell::{Connector, SimpleCommand, Word};
+    use dockward_dockerfile::shell::{self, SimpleCommand};
 
     use super::{extracts, is_tar_archive};
 
     fn command(words: &[&str]) -> SimpleCommand {
-        let word = |text: &str| Word {
-            text: text.to_owned(),
-            span: Span::empty(0),
-            literal: true,
-        };
-        SimpleCommand {
-            assignments: Vec::new(),
-            name: words.first().map(|w| word(w)),
-            args: words.iter().skip(1).map(|w| word(w)).collect(),
-            connector: Connector::Sequence,
-            pipeline: 0,
-            pipeline_len: 1,
-            nested: false,
-            span: Span::empty(0),
-        }
+        let script = shell::parse(&words.join(" "), &|i| i);
+        script.commands.into_iter().next().expect("one command")
     }
 
     #[test]
