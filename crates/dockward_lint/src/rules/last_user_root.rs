@@ -54,6 +54,9 @@ declare_rule! {
     /// (CIS-DI-0001) do, and so does dockward, under a separate message, so
     /// base images meant to be extended can ignore that finding alone with
     /// an inline suppression. Windows' `ContainerAdministrator` counts as root.
+    /// On the reference corpus (519 official-image Dockerfiles, base images
+    /// meant to be extended) hadolint reports no DL3002 and dockward reports
+    /// the missing `USER` in 434 files, the set Trivy's DS002 reports too.
     ///
     /// ## References
     /// - [Dockerfile reference: USER](https://docs.docker.com/reference/dockerfile/#user)
