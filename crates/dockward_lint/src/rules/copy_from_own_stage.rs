@@ -1,12 +1,12 @@
 use dockward_rules::declare_rule;
 
-use super::copy_from_unknown_stage::{FromTarget, copy_from};
+use super::copy_from_unknown_stage::{FromTarget, stage_references};
 use crate::{Context, Violation};
 
 declare_rule! {
     /// ## What it does
-    /// Flags a `COPY --from=<stage>` inside that same stage, by name
-    /// (compared case-insensitively) or by index.
+    /// Flags a `COPY --from=<stage>` or `RUN --mount=from=<stage>` inside
+    /// that same stage, by name (compared case-insensitively) or by index.
     ///
     /// ## Why is this bad?
     /// A stage cannot copy from itself: it does not exist yet while it is
@@ -55,18 +55,20 @@ declare_rule! {
 }
 
 pub(crate) fn check(ctx: &Context, out: &mut Vec<Violation>) {
-    for (instruction, flag, from) in copy_from(ctx) {
-        let Some(current) = instruction.stage else {
+    for reference in stage_references(ctx) {
+        let Some(current) = reference.instruction.stage else {
             continue;
         };
-        if FromTarget::classify(ctx, from, current) != FromTarget::Own {
+        if FromTarget::classify(ctx, reference.name, current) != FromTarget::Own {
             continue;
         }
         out.push(Violation::new(
             CopyFromOwnStage::META.rule,
-            flag.span,
+            reference.span,
             format!(
-                "`--from={from}` names the stage this COPY is in; a stage cannot copy from itself"
+                "`{}` names the stage this {} is in; a stage cannot use itself",
+                reference.written,
+                reference.instruction.keyword.as_str()
             ),
         ));
     }

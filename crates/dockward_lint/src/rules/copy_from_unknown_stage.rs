@@ -1,4 +1,5 @@
-use dockward_dockerfile::{Flag, Instruction, InstructionKind};
+use dockward_diagnostics::Span;
+use dockward_dockerfile::{Instruction, InstructionKind};
 use dockward_rules::declare_rule;
 
 use super::from_untagged_image::stage_named;
@@ -7,8 +8,9 @@ use crate::{Context, Violation};
 
 declare_rule! {
     /// ## What it does
-    /// Flags a `COPY --from=<name>` where `<name>` is not an earlier stage and
-    /// does not look like an image reference either.
+    /// Flags a `COPY --from=<name>` or `RUN --mount=from=<name>` where
+    /// `<name>` is not an earlier stage and does not look like an image
+    /// reference either.
     ///
     /// ## Why is this bad?
     /// `--from` takes a stage name, a stage index or an image. A bare word
@@ -43,10 +45,12 @@ declare_rule! {
     /// ## Compared with hadolint
     /// hadolint (DL3022) compares stage names case-sensitively, and treats
     /// only references with a `:` as images, so it flags `--from=org/tool`
-    /// and `--from=$STAGE`; dockward does not.
+    /// and `--from=$STAGE`; dockward does not. hadolint does not check
+    /// `RUN --mount=from=`, which names stages the same way.
     ///
     /// ## References
     /// - [Dockerfile reference: COPY --from](https://docs.docker.com/reference/dockerfile/#copy---from)
+    /// - [Dockerfile reference: RUN --mount](https://docs.docker.com/reference/dockerfile/#run---mount)
     /// - [Multi-stage builds](https://docs.docker.com/build/building/multi-stage/)
     pub struct CopyFromUnknownStage {
         severity: Medium,
@@ -55,16 +59,19 @@ declare_rule! {
         aliases: ["DL3022"],
         references: [
             "https://docs.docker.com/reference/dockerfile/#copy---from",
+            "https://docs.docker.com/reference/dockerfile/#run---mount",
             "https://docs.docker.com/build/building/multi-stage/",
         ],
     }
 }
 
 pub(crate) fn check(ctx: &Context, out: &mut Vec<Violation>) {
-    for (instruction, flag, from) in copy_from(ctx) {
-        let Some(current) = instruction.stage else {
+    for reference in stage_references(ctx) {
+        let Some(current) = reference.instruction.stage else {
             continue;
         };
+        let from = reference.name;
+        let written = &reference.written;
         let message = match FromTarget::classify(ctx, from, current) {
             FromTarget::Unknown => {
                 let later = ctx.dockerfile.stages.iter().skip(current + 1).find(|s| {
@@ -74,39 +81,77 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Violation>) {
                 });
                 match later.and_then(|s| ctx.instructions().get(s.from)) {
                     Some(defined) => format!(
-                        "`--from={from}` names a stage defined later, on line {}; define it before the stage that copies from it",
+                        "`{written}` names a stage defined later, on line {}; define it before the stage that uses it",
                         defined.start_line
                     ),
                     None => format!(
-                        "`--from={from}` names no earlier stage, so BuildKit will pull an image called `{from}`; check the stage name"
+                        "`{written}` names no earlier stage, so BuildKit will pull an image called `{from}`; check the stage name"
                     ),
                 }
             }
-            FromTarget::LaterIndex(index) => format!(
-                "`--from={from}` is the index of stage {index}, which is not an earlier stage"
-            ),
+            FromTarget::LaterIndex(index) => {
+                format!("`{written}` is the index of stage {index}, which is not an earlier stage")
+            }
             _ => continue,
         };
         out.push(Violation::new(
             CopyFromUnknownStage::META.rule,
-            flag.span,
+            reference.span,
             message,
         ));
     }
 }
 
-/// Every top-level `COPY --from=<value>`, with the flag and its unquoted value.
-pub(super) fn copy_from<'a>(
-    ctx: &Context<'a>,
-) -> impl Iterator<Item = (&'a Instruction, &'a Flag, &'a str)> {
-    ctx.instructions().iter().filter_map(|instruction| {
-        if !matches!(instruction.kind, InstructionKind::Copy(_)) {
-            return None;
+/// A reference to a stage or image by name: `COPY --from=<name>` or
+/// `RUN --mount=from=<name>`.
+pub(super) struct StageReference<'a> {
+    /// The top-level instruction holding it.
+    pub instruction: &'a Instruction,
+    /// The `--from` flag or the `--mount` flag.
+    pub span: Span,
+    /// The name, unquoted.
+    pub name: &'a str,
+    /// How it is written, for messages: `--from=x` or `--mount=...,from=x`.
+    pub written: String,
+}
+
+/// Every `COPY --from=<name>` and `RUN --mount=...,from=<name>` of the
+/// top-level instructions.
+pub(super) fn stage_references<'a>(ctx: &Context<'a>) -> Vec<StageReference<'a>> {
+    let mut found = Vec::new();
+    for instruction in ctx.instructions() {
+        match &instruction.kind {
+            InstructionKind::Copy(_) => {
+                let Some(flag) = instruction.flag("from") else {
+                    continue;
+                };
+                let name = unquote(flag.value.as_deref().unwrap_or(""));
+                if !name.is_empty() {
+                    found.push(StageReference {
+                        instruction,
+                        span: flag.span,
+                        name,
+                        written: format!("--from={name}"),
+                    });
+                }
+            }
+            InstructionKind::Run(run) => {
+                for mount in &run.mounts {
+                    let name = unquote(mount.option("from").unwrap_or(""));
+                    if !name.is_empty() {
+                        found.push(StageReference {
+                            instruction,
+                            span: mount.span,
+                            name,
+                            written: format!("--mount=...,from={name}"),
+                        });
+                    }
+                }
+            }
+            _ => {}
         }
-        let flag = instruction.flag("from")?;
-        let value = unquote(flag.value.as_deref()?);
-        (!value.is_empty()).then_some((instruction, flag, value))
-    })
+    }
+    found
 }
 
 /// What a `--from` value refers to, seen from stage `current`.
