@@ -39,7 +39,9 @@ declare_rule! {
     /// ## Compared with hadolint
     /// hadolint (DL3020) also flags SSH git sources (`git@github.com:org/repo`)
     /// and sources given by variables; dockward does not, as `ADD` is needed
-    /// for the former and the latter may be a URL or an archive.
+    /// for the former and the latter may be a URL or an archive. dockward
+    /// also checks `ONBUILD ADD`, which hadolint skips, and reads `ADD`
+    /// here-documents, which hadolint cannot parse.
     ///
     /// ## References
     /// - [Dockerfile reference: ADD](https://docs.docker.com/reference/dockerfile/#add)

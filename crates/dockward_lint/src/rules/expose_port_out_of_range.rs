@@ -31,7 +31,8 @@ declare_rule! {
     ///
     /// ## Compared with hadolint
     /// hadolint (DL3011) reports the line once; dockward reports each port
-    /// out of range, at the port.
+    /// out of range, at the port, and also checks `ONBUILD EXPOSE`. hadolint
+    /// cannot parse the `sctp` protocol.
     ///
     /// ## References
     /// - [Dockerfile reference: EXPOSE](https://docs.docker.com/reference/dockerfile/#expose)

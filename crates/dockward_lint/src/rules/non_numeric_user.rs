@@ -39,7 +39,8 @@ declare_rule! {
     ///
     /// ## Compared with hadolint
     /// hadolint (DL3066) flags Windows accounts, 64 of its 69 hits in the
-    /// reference corpus, variables and `root`; dockward skips them.
+    /// reference corpus, variables and `root`; dockward skips them, and
+    /// checks `ONBUILD USER`, which hadolint skips.
     ///
     /// ## References
     /// - [Dockerfile reference: USER](https://docs.docker.com/reference/dockerfile/#user)

@@ -29,6 +29,11 @@ declare_rule! {
     /// WORKDIR /srv/app
     /// ```
     ///
+    /// ## Compared with hadolint
+    /// hadolint (DL3000) does not check `ONBUILD WORKDIR`, and flags the
+    /// Windows root-relative form `\app`, which is absolute on the current
+    /// drive.
+    ///
     /// ## References
     /// - [Dockerfile reference: WORKDIR](https://docs.docker.com/reference/dockerfile/#workdir)
     /// - [Docker best practices: WORKDIR](https://docs.docker.com/build/building/best-practices/#workdir)

@@ -1,6 +1,7 @@
 use dockward_dockerfile::InstructionKind;
 use dockward_rules::declare_rule;
 
+use super::copy_from_unknown_stage::{FromTarget, stage_references};
 use super::from_untagged_image::{ImageRef, builds_on_image, resolve_global, stage_named};
 use crate::{Context, Violation};
 
@@ -14,6 +15,8 @@ declare_rule! {
     /// `*.example.com` trusts `registry.example.com` but not `example.com`.
     /// Stages and `scratch` are not images; a variable reference is checked
     /// through the default of its global `ARG`, and skipped when it has none.
+    /// Images named by `COPY --from=<image>` and `RUN --mount=from=<image>`
+    /// are checked too: their files end up in the image as well.
     ///
     /// ```toml
     /// [lint]
@@ -38,7 +41,11 @@ declare_rule! {
     ///
     /// ## Compared with hadolint
     /// hadolint (DL3026) skips variable references entirely; dockward
-    /// resolves them through `ARG` defaults.
+    /// resolves them through `ARG` defaults. hadolint does not know that
+    /// `index.docker.io` is Docker Hub and flags it when `docker.io` is
+    /// trusted; it cannot parse a `FROM` with a registry port and a tag
+    /// (`localhost:5000/tool:1.0`). It checks `COPY --from` images but not
+    /// `RUN --mount=from=` images; dockward checks both.
     ///
     /// ## References
     /// - [Dockerfile reference: FROM](https://docs.docker.com/reference/dockerfile/#from)
@@ -79,10 +86,7 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Violation>) {
             continue;
         }
         let registry = ImageRef::parse(&image).registry_or_default();
-        if trusted
-            .iter()
-            .any(|pattern| glob_matches(pattern, registry))
-        {
+        if is_trusted(trusted, registry) {
             continue;
         }
         out.push(Violation::new(
@@ -99,6 +103,38 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Violation>) {
             },
         ));
     }
+    check_copied_images(ctx, trusted, out);
+}
+
+/// Images named by `COPY --from=<image>` and `RUN --mount=from=<image>`.
+fn check_copied_images(ctx: &Context, trusted: &[String], out: &mut Vec<Violation>) {
+    for reference in stage_references(ctx) {
+        let Some(current) = reference.instruction.stage else {
+            continue;
+        };
+        let name = reference.name;
+        if name.contains('$') || FromTarget::classify(ctx, name, current) != FromTarget::Image {
+            continue;
+        }
+        let registry = ImageRef::parse(name).registry_or_default();
+        if is_trusted(trusted, registry) {
+            continue;
+        }
+        out.push(Violation::new(
+            UntrustedRegistry::META.rule,
+            reference.span,
+            format!(
+                "`{}` uses an image from the registry `{registry}`, which is not in `trusted-registries`",
+                reference.written
+            ),
+        ));
+    }
+}
+
+fn is_trusted(trusted: &[String], registry: &str) -> bool {
+    trusted
+        .iter()
+        .any(|pattern| glob_matches(pattern, registry))
 }
 
 /// True when `text` matches `pattern`, where `*` stands for any run of
