@@ -21,6 +21,9 @@ declare_rule! {
     /// | `HEALTHCHECK` | `--interval`, `--timeout`, `--start-period`, `--start-interval`, `--retries` |
     /// | others | none |
     ///
+    /// With a labs frontend (`# syntax=docker/dockerfile:1-labs`), `RUN
+    /// --device` is accepted too.
+    ///
     /// Mount types are `bind`, `cache`, `tmpfs`, `secret` and `ssh`; mount
     /// keys are `type`, `target` (`dst`, `destination`), `source` (`src`),
     /// `from`, `id`, `sharing`, `mode`, `uid`, `gid`, `readonly` (`ro`),
@@ -85,6 +88,7 @@ const RUN_FLAGS: &[(&str, Kind)] = &[
     ("network", Kind::Value),
     ("security", Kind::Value),
 ];
+const LABS_RUN_FLAGS: &[(&str, Kind)] = &[("device", Kind::Repeated)];
 const COPY_FLAGS: &[(&str, Kind)] = &[
     ("from", Kind::Value),
     ("chown", Kind::Value),
@@ -146,11 +150,18 @@ fn allowed_flags(keyword: Keyword) -> &'static [(&'static str, Kind)] {
 }
 
 pub(crate) fn check(ctx: &Context, out: &mut Vec<Violation>) {
+    // The labs frontend adds experimental flags (`RUN --device`).
+    let labs = ctx
+        .dockerfile
+        .directives
+        .syntax
+        .as_ref()
+        .is_some_and(|s| s.as_str().contains("labs"));
     for instruction in with_triggers(ctx.instructions()) {
         if instruction.keyword == Keyword::Unknown {
             continue;
         }
-        check_flags(instruction, out);
+        check_flags(instruction, labs, out);
         if let InstructionKind::Run(run) = &instruction.kind {
             for mount in &run.mounts {
                 check_mount(ctx, mount, out);
@@ -167,12 +178,23 @@ fn report(out: &mut Vec<Violation>, flag: &Flag, message: String) {
     ));
 }
 
-fn check_flags(instruction: &Instruction, out: &mut Vec<Violation>) {
+fn check_flags(instruction: &Instruction, labs: bool, out: &mut Vec<Violation>) {
     let keyword = instruction.keyword.as_str();
     let allowed = allowed_flags(instruction.keyword);
     for (i, flag) in instruction.flags.iter().enumerate() {
         let name = flag.name.as_str();
-        let Some(&(_, kind)) = allowed.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)) else {
+        let labs_flag = (labs && instruction.keyword == Keyword::Run)
+            .then(|| {
+                LABS_RUN_FLAGS
+                    .iter()
+                    .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            })
+            .flatten();
+        let Some(&(_, kind)) = allowed
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .or(labs_flag)
+        else {
             let valid: Vec<String> = allowed.iter().map(|(n, _)| format!("--{n}")).collect();
             let hint = if valid.is_empty() {
                 format!("{keyword} takes no flags")
@@ -296,5 +318,36 @@ fn check_mount(ctx: &Context, mount: &Mount, out: &mut Vec<Violation>) {
                 );
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Context, LintSettings};
+
+    fn count(text: &str) -> usize {
+        let dockerfile = dockward_dockerfile::parse(text);
+        let settings = LintSettings::default();
+        let ctx = Context::new(&dockerfile, text, &settings);
+        let mut out = Vec::new();
+        super::check(&ctx, &mut out);
+        out.len()
+    }
+
+    #[test]
+    fn labs_flags_need_the_labs_frontend() {
+        let run = "FROM debian:12\nRUN --device=name=gpu nvidia-smi\n";
+        assert_eq!(count(run), 1);
+        assert_eq!(
+            count(&format!("# syntax=docker/dockerfile:1-labs\n{run}")),
+            0
+        );
+        assert_eq!(count(&format!("# syntax=docker/dockerfile:1.14\n{run}")), 1);
+    }
+
+    #[test]
+    fn boolean_flags_take_true_or_false() {
+        assert_eq!(count("FROM debian:12\nCOPY --link=false a /a\n"), 0);
+        assert_eq!(count("FROM debian:12\nCOPY --link=yes a /a\n"), 1);
     }
 }
