@@ -215,7 +215,7 @@ fn is_tar_extract(command: &SimpleCommand) -> bool {
 }
 
 /// The 1-based line of byte `offset` of `text`.
-pub(super) fn line_of(text: &str, offset: usize) -> usize {
+fn line_of(text: &str, offset: usize) -> usize {
     let end = offset.min(text.len());
     text.get(..end)
         .map_or(0, |before| before.matches('\n').count())

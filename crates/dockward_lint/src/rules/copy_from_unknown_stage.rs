@@ -170,6 +170,8 @@ pub(super) enum FromTarget {
 }
 
 impl FromTarget {
+    /// What `from` (a `--from` or mount `from=` value) refers to, seen from
+    /// stage `current`.
     pub(super) fn classify(ctx: &Context, from: &str, current: usize) -> Self {
         if from.contains('$') || from.contains([':', '/', '@']) {
             return FromTarget::Image;
