@@ -1,3 +1,5 @@
+use std::collections::HashMap;
+
 use dockward_diagnostics::Span;
 use dockward_dockerfile::InstructionKind;
 use dockward_dockerfile::shell::SimpleCommand;
@@ -87,50 +89,59 @@ struct CopiedArchive {
     /// Index of the COPY among the top-level instructions.
     index: usize,
     stage: Option<usize>,
-    reported: bool,
 }
 
 pub(crate) fn check(ctx: &Context, out: &mut Vec<Violation>) {
-    let mut archives = copied_archives(ctx);
+    let archives = copied_archives(ctx);
     if archives.is_empty() {
         return;
     }
+    // (stage, file name) -> indexes into `archives`, in file order.
+    let mut by_name: HashMap<(Option<usize>, &str), Vec<usize>> = HashMap::new();
+    for (i, archive) in archives.iter().enumerate() {
+        by_name
+            .entry((archive.stage, archive.name.as_str()))
+            .or_default()
+            .push(i);
+    }
+    let mut reported = vec![false; archives.len()];
     for run in ctx.runs() {
         if run.onbuild || !run.posix {
             continue;
         }
-        for archive in &mut archives {
-            if archive.reported
-                || archive.index >= run.index
-                || archive.stage != run.instruction.stage
-            {
-                continue;
+        for command in run.script.commands.iter().filter(|c| is_extracting(c)) {
+            for name in extracted_names(command) {
+                let Some(candidates) = by_name.get(&(run.instruction.stage, name)) else {
+                    continue;
+                };
+                for &i in candidates {
+                    let archive = &archives[i];
+                    if reported[i] || archive.index >= run.index {
+                        continue;
+                    }
+                    reported[i] = true;
+                    out.push(violation(ctx, archive, command));
+                }
             }
-            let Some(command) = run
-                .script
-                .commands
-                .iter()
-                .find(|c| extracts(c, &archive.name))
-            else {
-                continue;
-            };
-            archive.reported = true;
-            let program = command.program().unwrap_or("tar");
-            let copied = if basename(&archive.source) == archive.name {
-                format!("`{}` is copied", archive.name)
-            } else {
-                format!("`{}` is copied as `{}`", archive.source, archive.name)
-            };
-            out.push(Violation::new(
-                ArchiveCopiedNotAdded::META.rule,
-                archive.span,
-                format!(
-                    "{copied} here and then extracted by `{program}` on line {}; `ADD` extracts a local tar archive without keeping it in a layer",
-                    line_of(ctx.text, command.span.start),
-                ),
-            ));
         }
     }
+}
+
+fn violation(ctx: &Context, archive: &CopiedArchive, command: &SimpleCommand) -> Violation {
+    let program = command.program().unwrap_or("tar");
+    let copied = if basename(&archive.source) == archive.name {
+        format!("`{}` is copied", archive.name)
+    } else {
+        format!("`{}` is copied as `{}`", archive.source, archive.name)
+    };
+    Violation::new(
+        ArchiveCopiedNotAdded::META.rule,
+        archive.span,
+        format!(
+            "{copied} here and then extracted by `{program}` on line {}; `ADD` extracts a local tar archive without keeping it in a layer",
+            line_of(ctx.text, command.span.start),
+        ),
+    )
 }
 
 /// Local tar archives copied by top-level `COPY` instructions.
@@ -164,7 +175,6 @@ fn copied_archives(ctx: &Context) -> Vec<CopiedArchive> {
                 span: source.span,
                 index,
                 stage: instruction.stage,
-                reported: false,
             });
         }
     }
@@ -181,23 +191,33 @@ fn basename(path: &str) -> &str {
     path.rsplit(['/', '\\']).next().unwrap_or(path)
 }
 
-/// True when `command` extracts or decompresses the archive called `name`.
-fn extracts(command: &SimpleCommand, name: &str) -> bool {
+/// True when `command` extracts or decompresses an archive named in its
+/// arguments.
+fn is_extracting(command: &SimpleCommand) -> bool {
     let Some(program) = command.program() else {
         return false;
     };
-    let extracting = if program == "tar" || program == "bsdtar" {
+    if program == "tar" || program == "bsdtar" {
         is_tar_extract(command)
     } else if COMPRESSORS.contains(&program) {
         command.has_flag(Some('d'), Some("decompress"))
     } else {
         DECOMPRESSORS.contains(&program)
-    };
-    extracting
-        && command.arg_texts().any(|arg| {
-            let path = arg.strip_prefix("--file=").unwrap_or(arg);
-            basename(path) == name
-        })
+    }
+}
+
+/// The file names among `command`'s arguments (`--file=` values included).
+fn extracted_names(command: &SimpleCommand) -> impl Iterator<Item = &str> {
+    command.arg_texts().map(|arg| {
+        let path = arg.strip_prefix("--file=").unwrap_or(arg);
+        basename(path)
+    })
+}
+
+/// True when `command` extracts or decompresses the archive called `name`.
+#[cfg(test)]
+fn extracts(command: &SimpleCommand, name: &str) -> bool {
+    is_extracting(command) && extracted_names(command).any(|n| n == name)
 }
 
 /// `tar -x`, `tar --extract`, `tar --get`, or the traditional `tar xzf`.
