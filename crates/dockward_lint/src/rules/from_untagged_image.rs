@@ -147,18 +147,24 @@ pub(super) fn global_args(ctx: &Context) -> HashMap<String, Option<String>> {
 /// `word` with its variables expanded from `known`; `None` when a variable is
 /// unknown or has no value, or when expansion leaves a `$` behind.
 fn expand_known(word: &str, known: &HashMap<String, Option<String>>) -> Option<String> {
+    expand_with(word, &|name| known.get(name).cloned().flatten())
+}
+
+/// `word` with its variables expanded by `lookup`; `None` when `lookup`
+/// knows no value for one of them, or when expansion leaves a `$` behind.
+fn expand_with(word: &str, lookup: &dyn Fn(&str) -> Option<String>) -> Option<String> {
     if !word.contains('$') {
         return Some(word.to_owned());
     }
     let unknown = Cell::new(false);
-    let lookup = |name: &str| {
-        let value = known.get(name).cloned().flatten();
+    let tracked = |name: &str| {
+        let value = lookup(name);
         if value.is_none() {
             unknown.set(true);
         }
         value
     };
-    let expanded = dockward_dockerfile::expand::expand(word, &lookup);
+    let expanded = dockward_dockerfile::expand::expand(word, &tracked);
     (!unknown.get() && !expanded.contains('$')).then_some(expanded)
 }
 
@@ -171,82 +177,90 @@ pub(super) fn resolve_global(ctx: &Context, word: &str) -> Option<String> {
     expand_known(word, &global_args(ctx))
 }
 
-/// `word` with its variables replaced by their values at top-level
-/// instruction `index`: the ARGs and ENVs of its stage before it (a bare
-/// `ARG NAME` takes the global default), the ENVs of the stages it is built
-/// on, and, before the first FROM, the global ARGs. `None` when a variable's
-/// value is not known from the Dockerfile alone.
-pub(super) fn resolve_at(ctx: &Context, index: usize, word: &str) -> Option<String> {
-    if !word.contains('$') {
-        return Some(word.to_owned());
-    }
-    expand_known(word, &scope_at(ctx, index))
+/// The variables known at each top-level instruction, maintained while
+/// walking the instructions in file order (one pass, so checking every
+/// instruction stays linear): the global ARGs before the first FROM; in a
+/// stage, its ARGs (a bare `ARG NAME` takes the global default) and its
+/// ENVs, plus the ENVs of the stage it is built on. ENV wins over ARG.
+pub(super) struct ScopeWalker {
+    globals: HashMap<String, Option<String>>,
+    /// ENV at the end of each stage seen so far.
+    stage_env: Vec<HashMap<String, Option<String>>>,
+    env: HashMap<String, Option<String>>,
+    args: HashMap<String, Option<String>>,
+    stage: Option<usize>,
 }
 
-/// The variables known at top-level instruction `index` (see [`resolve_at`]).
-fn scope_at(ctx: &Context, index: usize) -> HashMap<String, Option<String>> {
-    let globals = global_args(ctx);
-    let instructions = ctx.instructions();
-    let Some(stage) = instructions.get(index).and_then(|i| i.stage) else {
-        return globals;
-    };
-    // The stage and the stages it is built on, root first.
-    let mut chain = vec![stage];
-    while let Some(StageBase::Stage(parent)) = chain
-        .last()
-        .and_then(|&s| ctx.dockerfile.stages.get(s))
-        .map(|s| &s.base)
-    {
-        if *parent >= chain[chain.len() - 1] {
-            break;
+impl ScopeWalker {
+    /// A walker positioned before the first instruction.
+    pub(super) fn new(ctx: &Context) -> Self {
+        ScopeWalker {
+            globals: global_args(ctx),
+            stage_env: Vec::new(),
+            env: HashMap::new(),
+            args: HashMap::new(),
+            stage: None,
         }
-        chain.push(*parent);
     }
-    let mut scope: HashMap<String, Option<String>> = HashMap::new();
-    for &s in chain.iter().rev() {
-        let Some(info) = ctx.dockerfile.stages.get(s) else {
-            continue;
-        };
-        let end = if s == stage { index } else { info.end };
-        // ARGs do not cross stages; ENVs do, and override ARGs.
-        let mut args: HashMap<String, Option<String>> = HashMap::new();
-        for instruction in instructions.get(info.from..end).unwrap_or(&[]) {
-            match &instruction.kind {
-                InstructionKind::Arg(decls) if s == stage => {
-                    for decl in decls {
-                        let mut visible = args.clone();
-                        visible.extend(scope.clone());
-                        let value = match &decl.default {
-                            Some(default) => expand_known(default.as_str(), &visible),
-                            None => globals.get(decl.name.as_str()).cloned().flatten(),
-                        };
-                        args.insert(decl.name.value.clone(), value);
+
+    /// `word` with its variables replaced by their values at the current
+    /// instruction; `None` when one has no value known from the Dockerfile.
+    pub(super) fn resolve(&self, word: &str) -> Option<String> {
+        match self.stage {
+            None => expand_known(word, &self.globals),
+            Some(_) => expand_with(word, &|name| self.value(name)),
+        }
+    }
+
+    fn value(&self, name: &str) -> Option<String> {
+        match self.env.get(name) {
+            Some(value) => value.clone(),
+            None => self.args.get(name).cloned().flatten(),
+        }
+    }
+
+    /// Moves past `instruction` (call after looking at it).
+    pub(super) fn step(&mut self, ctx: &Context, instruction: &Instruction) {
+        match &instruction.kind {
+            InstructionKind::From(_) => {
+                if let Some(previous) = self.stage {
+                    while self.stage_env.len() <= previous {
+                        self.stage_env.push(HashMap::new());
                     }
+                    self.stage_env[previous] = std::mem::take(&mut self.env);
                 }
-                InstructionKind::Env(pairs) => {
-                    let mut visible = args.clone();
-                    visible.extend(scope.clone());
-                    let values: Vec<(String, Option<String>)> = pairs
-                        .iter()
-                        .map(|p| {
-                            (
-                                p.key.value.clone(),
-                                expand_known(p.value.as_str(), &visible),
-                            )
-                        })
-                        .collect();
-                    scope.extend(values);
+                self.stage = instruction.stage;
+                self.args.clear();
+                self.env = match instruction
+                    .stage
+                    .and_then(|s| ctx.dockerfile.stages.get(s))
+                    .map(|s| &s.base)
+                {
+                    Some(StageBase::Stage(parent)) => {
+                        self.stage_env.get(*parent).cloned().unwrap_or_default()
+                    }
+                    _ => HashMap::new(),
+                };
+            }
+            InstructionKind::Arg(decls) if self.stage.is_some() => {
+                for decl in decls {
+                    let value = match &decl.default {
+                        Some(default) => self.resolve(default.as_str()),
+                        None => self.globals.get(decl.name.as_str()).cloned().flatten(),
+                    };
+                    self.args.insert(decl.name.value.clone(), value);
                 }
-                _ => {}
             }
-        }
-        if s == stage {
-            for (name, value) in args {
-                scope.entry(name).or_insert(value);
+            InstructionKind::Env(pairs) if self.stage.is_some() => {
+                let values: Vec<(String, Option<String>)> = pairs
+                    .iter()
+                    .map(|p| (p.key.value.clone(), self.resolve(p.value.as_str())))
+                    .collect();
+                self.env.extend(values);
             }
+            _ => {}
         }
     }
-    scope
 }
 
 /// An image reference split as the Docker reference grammar splits it.
@@ -306,7 +320,34 @@ impl<'a> ImageRef<'a> {
 
 #[cfg(test)]
 mod tests {
-    use super::ImageRef;
+    use super::{ImageRef, ScopeWalker};
+    use crate::{Context, LintSettings};
+
+    /// `word` resolved at the last instruction of `text`.
+    fn resolve_at_end(text: &str, word: &str) -> Option<String> {
+        let dockerfile = dockward_dockerfile::parse(text);
+        let settings = LintSettings::default();
+        let ctx = Context::new(&dockerfile, text, &settings);
+        let mut scope = ScopeWalker::new(&ctx);
+        let (_, before) = ctx.instructions().split_last()?;
+        for instruction in before {
+            scope.step(&ctx, instruction);
+        }
+        scope.resolve(word)
+    }
+
+    #[test]
+    fn scopes_follow_stages() {
+        let text = "ARG V=1\nFROM a:1 AS base\nARG V\nENV E=$V-e\nFROM base\nARG L=local\nRUN x\n";
+        assert_eq!(resolve_at_end(text, "$E/$L").as_deref(), Some("1-e/local"));
+        // ARGs do not cross stages; ENVs do.
+        let text = "FROM a:1 AS base\nARG A=x\nFROM base\nRUN x\n";
+        assert_eq!(resolve_at_end(text, "$A"), None);
+        // ENV wins over ARG; a bare global ARG is unknown until redeclared.
+        let text = "ARG G=g\nFROM a:1\nARG X=arg\nENV X=env\nRUN x\n";
+        assert_eq!(resolve_at_end(text, "$X").as_deref(), Some("env"));
+        assert_eq!(resolve_at_end(text, "$G"), None);
+    }
 
     #[test]
     fn splits_registry_path_tag_and_digest() {

@@ -153,9 +153,7 @@ fn report_missing_user(ctx: &Context, stage: usize, from: usize, out: &mut Vec<V
 /// one of the stage it is built on, recursively.
 fn effective_user<'a>(ctx: &Context<'a>, stage: usize) -> Option<&'a Instruction> {
     let mut current = stage;
-    // Each step moves to an earlier stage, so the walk ends; the bound guards
-    // against a malformed stage table.
-    for _ in 0..=ctx.dockerfile.stages.len() {
+    for _ in 0..MAX_CHAIN {
         let info = ctx.dockerfile.stages.get(current)?;
         let user = stage_instructions(ctx, current)
             .iter()
@@ -182,11 +180,19 @@ pub(super) fn stage_instructions<'a>(ctx: &Context<'a>, stage: usize) -> &'a [In
         .unwrap_or(&[])
 }
 
-/// The stages `stage` is built on, itself first, then its parent stages.
+/// How many stages a chain of `FROM <stage>` is followed: real Dockerfiles
+/// stay far below, and hostile ones cannot make the walks quadratic.
+const MAX_CHAIN: usize = 64;
+
+/// The stages `stage` is built on, itself first, then its parent stages
+/// (at most [`MAX_CHAIN`]).
 fn stage_chain(ctx: &Context, stage: usize) -> Vec<usize> {
     let mut chain = Vec::new();
     let mut current = stage;
     while let Some(info) = ctx.dockerfile.stages.get(current) {
+        if chain.len() == MAX_CHAIN {
+            break;
+        }
         chain.push(current);
         match info.base {
             StageBase::Stage(parent) if parent < current => current = parent,

@@ -1,3 +1,5 @@
+use std::collections::HashMap;
+
 use dockward_dockerfile::InstructionKind;
 use dockward_rules::declare_rule;
 
@@ -58,6 +60,8 @@ declare_rule! {
 }
 
 pub(crate) fn check(ctx: &Context, out: &mut Vec<Violation>) {
+    // Whether each stage is a Windows stage, computed once per stage.
+    let mut windows: HashMap<usize, bool> = HashMap::new();
     for instruction in with_triggers(ctx.instructions()) {
         let InstructionKind::User(value) = &instruction.kind else {
             continue;
@@ -71,7 +75,10 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Violation>) {
         {
             continue;
         }
-        if is_windows_account(user) || instruction.stage.is_some_and(|s| is_windows_stage(ctx, s)) {
+        let windows_stage = instruction
+            .stage
+            .is_some_and(|s| *windows.entry(s).or_insert_with(|| is_windows_stage(ctx, s)));
+        if is_windows_account(user) || windows_stage {
             continue;
         }
         out.push(Violation::new(

@@ -1,7 +1,7 @@
 use dockward_dockerfile::{Instruction, InstructionKind};
 use dockward_rules::declare_rule;
 
-use super::from_untagged_image::resolve_at;
+use super::from_untagged_image::ScopeWalker;
 use super::relative_workdir::unquote;
 use crate::{Context, Violation};
 
@@ -61,21 +61,18 @@ declare_rule! {
 }
 
 pub(crate) fn check(ctx: &Context, out: &mut Vec<Violation>) {
-    for (index, instruction) in ctx.instructions().iter().enumerate() {
-        check_add(ctx, Some(index), instruction, out);
+    let mut scope = ScopeWalker::new(ctx);
+    for instruction in ctx.instructions() {
+        check_add(Some(&scope), instruction, out);
         if let InstructionKind::Onbuild(trigger) = &instruction.kind {
             // A trigger's variables belong to the downstream build.
-            check_add(ctx, None, trigger, out);
+            check_add(None, trigger, out);
         }
+        scope.step(ctx, instruction);
     }
 }
 
-fn check_add(
-    ctx: &Context,
-    index: Option<usize>,
-    instruction: &Instruction,
-    out: &mut Vec<Violation>,
-) {
+fn check_add(scope: Option<&ScopeWalker>, instruction: &Instruction, out: &mut Vec<Violation>) {
     let InstructionKind::Add(add) = &instruction.kind else {
         return;
     };
@@ -86,8 +83,8 @@ fn check_add(
             if checksum {
                 continue;
             }
-            let resolved = match index {
-                Some(index) => resolve_at(ctx, index, text),
+            let resolved = match scope {
+                Some(scope) => scope.resolve(text),
                 None => (!text.contains('$')).then(|| text.to_owned()),
             };
             // A ref from a build argument without a default is decided at
