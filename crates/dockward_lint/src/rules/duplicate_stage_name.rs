@@ -1,3 +1,5 @@
+use std::collections::HashMap;
+
 use dockward_dockerfile::InstructionKind;
 use dockward_rules::declare_rule;
 
@@ -52,7 +54,8 @@ declare_rule! {
 }
 
 pub(crate) fn check(ctx: &Context, out: &mut Vec<Violation>) {
-    let mut seen: Vec<(String, u32)> = Vec::new();
+    // Lowercased name -> line of its first use.
+    let mut seen: HashMap<String, u32> = HashMap::new();
     for instruction in ctx.instructions() {
         let InstructionKind::From(from) = &instruction.kind else {
             continue;
@@ -61,7 +64,7 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Violation>) {
             continue;
         };
         let name = alias.as_str().to_ascii_lowercase();
-        if let Some((_, line)) = seen.iter().find(|(n, _)| *n == name) {
+        if let Some(line) = seen.get(&name) {
             out.push(Violation::new(
                 DuplicateStageName::META.rule,
                 alias.span,
@@ -71,7 +74,7 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Violation>) {
                 ),
             ));
         } else {
-            seen.push((name, instruction.start_line));
+            seen.insert(name, instruction.start_line);
         }
     }
 }

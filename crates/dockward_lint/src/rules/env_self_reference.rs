@@ -1,3 +1,5 @@
+use std::collections::HashSet;
+
 use dockward_diagnostics::Span;
 use dockward_dockerfile::InstructionKind;
 use dockward_rules::declare_rule;
@@ -60,11 +62,12 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Violation>) {
         let InstructionKind::Env(pairs) = &instruction.kind else {
             continue;
         };
-        for (i, pair) in pairs.iter().enumerate() {
+        // Keys set by the pairs before the current one.
+        let mut defined: HashSet<&str> = HashSet::new();
+        for pair in pairs {
             let raw = ctx.slice(pair.value.span);
             for (name, start, end) in references(raw, escape) {
-                let defined_before = pairs[..i].iter().any(|p| p.key.as_str() == name);
-                if !defined_before {
+                if !defined.contains(name) {
                     continue;
                 }
                 let at = pair.value.span.start;
@@ -77,6 +80,7 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Violation>) {
                     ),
                 ));
             }
+            defined.insert(pair.key.as_str());
         }
     }
 }

@@ -66,6 +66,7 @@ declare_rule! {
 }
 
 pub(crate) fn check(ctx: &Context, out: &mut Vec<Violation>) {
+    let globals = global_args(ctx);
     for instruction in ctx.instructions() {
         let InstructionKind::From(from) = &instruction.kind else {
             continue;
@@ -74,7 +75,7 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Violation>) {
             continue;
         }
         let written = from.image.as_str();
-        let Some(image) = resolve_global(ctx, written) else {
+        let Some(image) = resolve_global(&globals, written) else {
             continue;
         };
         let current = instruction.stage.unwrap_or(usize::MAX);
@@ -169,12 +170,13 @@ fn expand_with(word: &str, lookup: &dyn Fn(&str) -> Option<String>) -> Option<St
 }
 
 /// A FROM image reference with its variables replaced by the defaults of the
-/// global ARGs; `None` when that is not possible.
-pub(super) fn resolve_global(ctx: &Context, word: &str) -> Option<String> {
-    if !word.contains('$') {
-        return Some(word.to_owned());
-    }
-    expand_known(word, &global_args(ctx))
+/// global ARGs (`globals`, from [`global_args`]); `None` when that is not
+/// possible.
+pub(super) fn resolve_global(
+    globals: &HashMap<String, Option<String>>,
+    word: &str,
+) -> Option<String> {
+    expand_known(word, globals)
 }
 
 /// The variables known at each top-level instruction, maintained while

@@ -2,7 +2,9 @@ use dockward_dockerfile::InstructionKind;
 use dockward_rules::declare_rule;
 
 use super::copy_from_unknown_stage::{FromTarget, stage_references};
-use super::from_untagged_image::{ImageRef, builds_on_image, resolve_global, stage_named};
+use super::from_untagged_image::{
+    ImageRef, builds_on_image, global_args, resolve_global, stage_named,
+};
 use crate::{Context, Violation};
 
 declare_rule! {
@@ -70,6 +72,7 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Violation>) {
     if trusted.is_empty() {
         return;
     }
+    let globals = global_args(ctx);
     for instruction in ctx.instructions() {
         let InstructionKind::From(from) = &instruction.kind else {
             continue;
@@ -78,7 +81,7 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Violation>) {
             continue;
         }
         let written = from.image.as_str();
-        let Some(image) = resolve_global(ctx, written) else {
+        let Some(image) = resolve_global(&globals, written) else {
             continue;
         };
         let current = instruction.stage.unwrap_or(usize::MAX);
