@@ -19,6 +19,9 @@ declare_rule! {
     ///   `.aws/credentials`, `.docker/config.json`, `.kube/config`,
     ///   `credentials.json`, `client_secret*.json`, Rails `master.key`
     ///
+    /// `*.key` names that say public (`Release.key`, `repo-gpg.key`,
+    /// `*pub*.key`) and remote URLs given to `ADD` are not flagged.
+    ///
     /// Only the source names written in the Dockerfile are checked: a
     /// directory or `.` that contains such files cannot be seen here (use a
     /// `.dockerignore`).
@@ -121,12 +124,17 @@ const IN_DIR: [(&str, &str); 3] = [
     (".kube/config", "Kubernetes credentials"),
 ];
 
+/// Words in a `*.key` name that mark a public (signing) key.
+const PUBLIC_KEY_HINTS: [&str; 5] = ["pub", "gpg", "release", "keyring", "archive"];
+
 /// Suffixes of dotenv names that are templates, not secrets.
 const ENV_TEMPLATES: [&str; 5] = ["example", "sample", "template", "dist", "defaults"];
 
 /// What the file named `path` usually holds, if it is a credential file.
 fn credential_kind(path: &str) -> Option<&'static str> {
-    if path.starts_with("<<") || path.contains('$') {
+    // Heredocs, variables, and remote URLs (`ADD https://.../Release.key`
+    // fetches a public repository signing key, not a local credential).
+    if path.starts_with("<<") || path.contains('$') || path.contains("://") {
         return None;
     }
     let path = path.trim_end_matches('/');
@@ -153,7 +161,9 @@ fn credential_kind(path: &str) -> Option<&'static str> {
     }
     let (stem, ext) = name.rsplit_once('.')?;
     match ext {
-        "key" if !stem.is_empty() => Some("a private key"),
+        "key" if !stem.is_empty() && !PUBLIC_KEY_HINTS.iter().any(|h| stem.contains(h)) => {
+            Some("a private key")
+        }
         "p12" | "pfx" => Some("a keystore with a private key"),
         "pem" if stem.contains("key") || stem.contains("priv") => Some("a private key"),
         _ => None,
@@ -196,6 +206,9 @@ mod tests {
             "keys/",
             "docker-entrypoint.sh",
             "ubuntu-keyring.gpg",
+            "https://download.example.org/repositories/Debian_12/Release.key",
+            "Release.key",
+            "repo-gpg.key",
         ] {
             assert!(credential_kind(public).is_none(), "{public}");
         }
