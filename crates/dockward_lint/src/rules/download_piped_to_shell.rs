@@ -276,3 +276,75 @@ fn substituted_download(command: &SimpleCommand) -> Option<String> {
     let shown: String = hit.text.chars().take(40).collect();
     Some(format!("{program} {shown}"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::useradd_without_no_log_init::tests::command;
+    use super::{downloads_to_stdout, interpreter_reading_stdin, substituted_download};
+
+    #[test]
+    fn interpreters() {
+        for reads in [
+            &["sh"][..],
+            &["bash", "-"],
+            &["bash", "-s", "--", "--version", "1"],
+            &["sudo", "-E", "bash", "-"],
+            &["env", "DEBUG=1", "sh"],
+            &["python3", "-"],
+            &["/usr/bin/python3.12"],
+            &["busybox", "sh"],
+        ] {
+            assert!(
+                interpreter_reading_stdin(&command(reads)).is_some(),
+                "{reads:?}"
+            );
+        }
+        for not in [
+            &["sh", "-c", "cat > /x"][..],
+            &["sh", "/tmp/x.sh"],
+            &["python3", "-c", "import json"],
+            &["perl", "-e", "print"],
+            &["tar", "-xz"],
+            &["sudo", "tee", "/x"],
+        ] {
+            assert!(
+                interpreter_reading_stdin(&command(not)).is_none(),
+                "{not:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn downloaders() {
+        for to_stdout in [
+            &["curl", "-fsSL", "u"][..],
+            &["curl", "-o", "-", "u"],
+            &["curl", "-H", "Accept: x", "u"],
+            &["wget", "-qO-", "u"],
+            &["wget", "-O", "-", "u"],
+            &["wget", "--output-document=-", "u"],
+        ] {
+            assert!(downloads_to_stdout(&command(to_stdout)), "{to_stdout:?}");
+        }
+        for to_file in [
+            &["curl", "-fsSLo", "/tmp/x", "u"][..],
+            &["curl", "-O", "u"],
+            &["curl", "--output", "/tmp/x", "u"],
+            &["curl", "--remote-name", "u"],
+            &["wget", "u"],
+            &["wget", "-O", "/tmp/x", "u"],
+            &["cat", "x"],
+        ] {
+            assert!(!downloads_to_stdout(&command(to_file)), "{to_file:?}");
+        }
+    }
+
+    #[test]
+    fn substitutions() {
+        assert!(substituted_download(&command(&["sh", "-c", "$(curl -fsSL u)"])).is_some());
+        assert!(substituted_download(&command(&["eval", "$(wget -O - u)"])).is_some());
+        assert!(substituted_download(&command(&["bash", "<(curl -s u)"])).is_some());
+        assert!(substituted_download(&command(&["echo", "$(curl -s u)"])).is_none());
+        assert!(substituted_download(&command(&["sh", "-c", "$(cat x)"])).is_none());
+    }
+}

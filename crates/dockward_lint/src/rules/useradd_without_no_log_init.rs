@@ -103,20 +103,25 @@ fn has_no_log_init(command: &SimpleCommand) -> bool {
     })
 }
 
-/// The UID given with `-u N`, `-uN`, `--uid N` or `--uid=N`, when it is a literal number.
+/// The UID given with `-u N`, `-uN`, `-mu N`, `--uid N` or `--uid=N`, when
+/// it is a literal number.
 fn literal_uid(command: &SimpleCommand) -> Option<(u64, &Word)> {
     let args = &command.args;
     for (i, w) in args.iter().enumerate() {
         let t = w.text.as_str();
-        let value: Option<(&str, &Word)> = if t == "-u" || t == "--uid" {
+        let value: Option<(&str, &Word)> = if t == "--uid" {
             args.get(i + 1).map(|next| (next.text.as_str(), next))
         } else if let Some(v) = t.strip_prefix("--uid=") {
             Some((v, w))
-        } else if let Some(v) = t
-            .strip_prefix("-u")
-            .filter(|v| !v.is_empty() && !t.starts_with("--"))
-        {
-            Some((v, w))
+        } else if let Some(cluster) = t.strip_prefix('-').filter(|c| !c.starts_with('-')) {
+            cluster_value(cluster, 'u').map(|v| {
+                if v.is_empty() {
+                    args.get(i + 1)
+                        .map_or(("", w), |next| (next.text.as_str(), next))
+                } else {
+                    (v, w)
+                }
+            })
         } else {
             None
         };
@@ -128,4 +133,81 @@ fn literal_uid(command: &SimpleCommand) -> Option<(u64, &Word)> {
         }
     }
     None
+}
+
+/// In a short-option cluster (without its `-`), the value of option `opt`:
+/// the rest of the cluster, empty when it is the next argument.
+fn cluster_value(cluster: &str, opt: char) -> Option<&str> {
+    for (pos, c) in cluster.char_indices() {
+        if c == opt {
+            return Some(&cluster[pos + c.len_utf8()..]);
+        }
+        if TAKES_VALUE.contains(c) {
+            return None;
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use dockward_diagnostics::Span;
+    use dockward_dockerfile::shell::{Connector, SimpleCommand, Word};
+
+    use super::{has_no_log_init, literal_uid};
+
+    /// A command from its words (for unit tests of argument handling).
+    pub(crate) fn command(words: &[&str]) -> SimpleCommand {
+        let word = |t: &str| Word {
+            text: t.to_owned(),
+            span: Span::new(0, 0),
+            literal: !t.contains('$'),
+        };
+        SimpleCommand {
+            assignments: Vec::new(),
+            name: words.first().map(|w| word(w)),
+            args: words.iter().skip(1).map(|w| word(w)).collect(),
+            connector: Connector::Sequence,
+            pipeline: 0,
+            pipeline_len: 1,
+            nested: false,
+            span: Span::new(0, 0),
+        }
+    }
+
+    fn uid(words: &[&str]) -> Option<u64> {
+        literal_uid(&command(words)).map(|(u, _)| u)
+    }
+
+    #[test]
+    fn uids() {
+        assert_eq!(uid(&["useradd", "-u", "1000", "a"]), Some(1000));
+        assert_eq!(uid(&["useradd", "-u1000", "a"]), Some(1000));
+        assert_eq!(uid(&["useradd", "-mu", "70000", "a"]), Some(70000));
+        assert_eq!(uid(&["useradd", "-mu70000", "a"]), Some(70000));
+        assert_eq!(uid(&["useradd", "--uid", "5", "a"]), Some(5));
+        assert_eq!(uid(&["useradd", "--uid=6", "a"]), Some(6));
+        assert_eq!(uid(&["useradd", "-u", "$UID", "a"]), None);
+        assert_eq!(uid(&["useradd", "-s", "/bin/u", "a"]), None);
+        assert_eq!(uid(&["useradd", "-su", "a"]), None);
+    }
+
+    #[test]
+    fn no_log_init() {
+        assert!(has_no_log_init(&command(&["useradd", "-l", "a"])));
+        assert!(has_no_log_init(&command(&["useradd", "-lm", "a"])));
+        assert!(has_no_log_init(&command(&[
+            "useradd",
+            "--no-log-init",
+            "a"
+        ])));
+        assert!(!has_no_log_init(&command(&[
+            "useradd",
+            "-s",
+            "/bin/false",
+            "a"
+        ])));
+        assert!(!has_no_log_init(&command(&["useradd", "-sl", "a"])));
+        assert!(!has_no_log_init(&command(&["useradd", "-m", "a"])));
+    }
 }

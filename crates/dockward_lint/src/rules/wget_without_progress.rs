@@ -104,3 +104,35 @@ fn is_quiet(command: &SimpleCommand) -> bool {
         false
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::useradd_without_no_log_init::tests::command;
+    use super::is_quiet;
+
+    #[test]
+    fn quiet_flags() {
+        for quiet in [
+            &["wget", "-q", "u"][..],
+            &["wget", "-qO-", "u"],
+            &["wget", "-nv", "u"],
+            &["wget", "--no-verbose", "u"],
+            &["wget", "--progress=dot:giga", "u"],
+            &["wget", "-o", "log", "u"],
+            &["wget", "--quiet", "u"],
+            &["wget", "-b", "u"],
+        ] {
+            assert!(is_quiet(&command(quiet)), "{quiet:?}");
+        }
+        for loud in [
+            &["wget", "u"][..],
+            &["wget", "-O", "/tmp/q", "u"],
+            &["wget", "-O/tmp/quiet", "u"],
+            &["wget", "-nc", "u"],
+            &["wget", "--no-check-certificate", "u"],
+            &["wget", "-c", "u"],
+        ] {
+            assert!(!is_quiet(&command(loud)), "{loud:?}");
+        }
+    }
+}
