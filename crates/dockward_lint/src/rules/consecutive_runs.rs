@@ -5,18 +5,22 @@ use crate::{Context, RunInfo, Violation};
 
 declare_rule! {
     /// ## What it does
-    /// Flags a `RUN` that directly follows another `RUN` when the two could be
-    /// one: same flags (`--mount`, `--network`, `--security`), and neither runs
-    /// more than two commands. Comments between them do not separate them;
-    /// any other instruction does.
+    /// Flags a `RUN` that directly follows another `RUN` when the two could
+    /// obviously be one: same flags (`--mount`, `--network`, `--security`),
+    /// and each runs a single command. Comments between them do not separate
+    /// them; any other instruction does.
     ///
     /// ## Why is this bad?
-    /// Each `RUN` adds a layer and a cache entry. Short steps in a row (an
-    /// `apt-get update` and then an `apt-get install`) make the image bigger
-    /// and can break caching (a cached `update` with a fresh `install`).
-    /// Chains of three or more commands are left alone: their author split
-    /// the steps on purpose (for caching or readability), and flags that
-    /// differ (another cache mount, another network mode) cannot be merged.
+    /// Each `RUN` adds a layer and a cache entry. Single-command steps in a
+    /// row (an `apt-get update` and then an `apt-get install`) make the image
+    /// bigger and can break caching (a cached `update` with a fresh
+    /// `install`). A `RUN` that already chains commands (`a && b`,
+    /// `set -eux; ...`) is left alone: its author split the steps on purpose,
+    /// for caching or readability. Flags that differ (another cache mount,
+    /// another network mode) cannot be merged.
+    ///
+    /// `RUN`s of PowerShell or cmd stages are never flagged: their commands
+    /// cannot be counted.
     ///
     /// ## Example
     /// ```dockerfile
@@ -30,10 +34,19 @@ declare_rule! {
     ///  && apt-get install -y --no-install-recommends curl
     /// ```
     ///
+    /// `RUN`s of PowerShell or cmd stages are never flagged: their commands
+    /// cannot be counted.
+    ///
     /// ## Compared with hadolint
-    /// Same condition as DL3059 for top-level `RUN`s. dockward also compares
-    /// consecutive `ONBUILD RUN` triggers with each other (hadolint lets every
-    /// ONBUILD break the sequence).
+    /// Same condition as hadolint 2.15.1's DL3059 as observed on the reference
+    /// corpus (47 of its 51 findings; a RUN with two commands, such as
+    /// `set -eux; adduser ...`, ends the sequence there too). dockward also
+    /// compares consecutive `ONBUILD RUN` triggers with each other (hadolint
+    /// lets every ONBUILD break the sequence). The other differences are
+    /// Windows images: hadolint reads PowerShell RUNs as POSIX shell, and in
+    /// an image without a `SHELL` instruction the default shell is cmd, which a
+    /// Dockerfile does not reveal, so both tools count such commands by guess
+    /// (4 findings on moby's Windows Dockerfiles).
     ///
     /// ## References
     /// - [Docker best practices: minimize the number of layers](https://docs.docker.com/build/building/best-practices/#minimize-the-number-of-layers)
@@ -51,7 +64,7 @@ declare_rule! {
 }
 
 /// More commands than this in either RUN: split on purpose.
-const MAX_COMMANDS: usize = 2;
+const MAX_COMMANDS: usize = 1;
 
 pub(crate) fn check(ctx: &Context, out: &mut Vec<Violation>) {
     let runs = ctx.runs();
@@ -65,7 +78,8 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Violation>) {
         if flags(prev.instruction) != flags(cur.instruction) {
             continue;
         }
-        if command_count(prev) > MAX_COMMANDS || command_count(cur) > MAX_COMMANDS {
+        let small = |run: &RunInfo| command_count(run).is_some_and(|n| n <= MAX_COMMANDS);
+        if !small(prev) || !small(cur) {
             continue;
         }
         let line = prev.instruction.start_line;
@@ -90,18 +104,24 @@ fn flags(instruction: &Instruction) -> Vec<(String, Option<&str>)> {
     flags
 }
 
-/// Commands the RUN runs (exec form and non-POSIX shells count as one).
-fn command_count(run: &RunInfo) -> usize {
+/// Commands the RUN runs (exec form counts as one); `None` for PowerShell
+/// and cmd, whose scripts are not analysed.
+fn command_count(run: &RunInfo) -> Option<usize> {
+    if !run.posix {
+        return None;
+    }
     let exec = matches!(
         &run.instruction.kind,
         InstructionKind::Run(r) if matches!(r.command, dockward_dockerfile::CommandLine::Exec(_))
     );
-    if !run.posix || exec {
-        return 1;
+    if exec {
+        return Some(1);
     }
-    run.script
-        .commands
-        .iter()
-        .filter(|c| !c.nested && c.name.is_some())
-        .count()
+    Some(
+        run.script
+            .commands
+            .iter()
+            .filter(|c| !c.nested && c.name.is_some())
+            .count(),
+    )
 }

@@ -81,7 +81,7 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Violation>) {
                 out.push(Violation::new(
                     DownloadPipedToShell::META.rule,
                     command.span,
-                    format!("`{what}` runs a remote script unverified; download it, check its checksum, then run it"),
+                    format!("{what}: a remote script runs unverified; download it, check its checksum, then run it"),
                 ));
             }
         }
@@ -265,7 +265,7 @@ fn substitutes_download(text: &str) -> bool {
 }
 
 /// `sh -c "$(curl ...)"`, `eval "$(curl ...)"`, `bash <(curl ...)`,
-/// `source <(curl ...)`: the command to show in the message.
+/// `source <(curl ...)`: what runs what, for the message.
 fn substituted_download(command: &SimpleCommand) -> Option<String> {
     let (program, args) = unwrap(command)?;
     let runs_code = is_interpreter(program) || matches!(program, "eval" | "source" | ".");
@@ -273,8 +273,12 @@ fn substituted_download(command: &SimpleCommand) -> Option<String> {
         return None;
     }
     let hit = args.iter().find(|w| substitutes_download(&w.text))?;
-    let shown: String = hit.text.chars().take(40).collect();
-    Some(format!("{program} {shown}"))
+    let tool = if hit.text.contains("curl") {
+        "curl"
+    } else {
+        "wget"
+    };
+    Some(format!("`{program}` runs the output of `{tool}`"))
 }
 
 #[cfg(test)]

@@ -52,11 +52,12 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Violation>) {
             let Some(name) = command.name.as_ref() else {
                 continue;
             };
-            let what = sudo_target(command).map_or_else(String::new, |t| format!(" `{t}`"));
+            let what =
+                sudo_target(command).map_or_else(|| "sudo".to_owned(), |t| format!("sudo {t}"));
             out.push(Violation::new(
                 SudoInRun::META.rule,
                 name.span,
-                format!("`sudo`{what} in RUN: build steps already run as the stage's USER; switch with USER or use gosu"),
+                format!("`{what}` in RUN: build steps already run as the stage's USER; switch with USER or use gosu"),
             ));
         }
     }

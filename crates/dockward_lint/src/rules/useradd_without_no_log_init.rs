@@ -72,12 +72,23 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Violation>) {
                     UseraddWithoutNoLogInit::META.rule,
                     word.span,
                     format!(
-                        "`useradd` with UID {uid} and without `--no-log-init` writes a lastlog/faillog of about {} MB into the layer; add `-l`",
-                        uid.saturating_mul(292) / 1_000_000
+                        "`useradd` with UID {uid} and without `--no-log-init` writes about {} of lastlog/faillog into the layer; add `-l`",
+                        log_size(uid)
                     ),
                 ));
             }
         }
+    }
+}
+
+/// The size of the lastlog file for `uid` (292 bytes per UID on 64-bit
+/// glibc systems), rounded for a message.
+fn log_size(uid: u64) -> String {
+    let bytes = uid.saturating_mul(292);
+    if bytes >= 1_000_000_000 {
+        format!("{} GB", bytes / 1_000_000_000)
+    } else {
+        format!("{} MB", bytes / 1_000_000)
     }
 }
 
@@ -151,28 +162,29 @@ fn cluster_value(cluster: &str, opt: char) -> Option<&str> {
 
 #[cfg(test)]
 pub(crate) mod tests {
-    use dockward_diagnostics::Span;
-    use dockward_dockerfile::shell::{Connector, SimpleCommand, Word};
+    use dockward_dockerfile::shell::{self, SimpleCommand};
 
     use super::{has_no_log_init, literal_uid};
 
-    /// A command from its words (for unit tests of argument handling).
+    /// A command from its words (for unit tests of argument handling),
+    /// through the shell parser.
     pub(crate) fn command(words: &[&str]) -> SimpleCommand {
-        let word = |t: &str| Word {
-            text: t.to_owned(),
-            span: Span::new(0, 0),
-            literal: !t.contains('$'),
-        };
-        SimpleCommand {
-            assignments: Vec::new(),
-            name: words.first().map(|w| word(w)),
-            args: words.iter().skip(1).map(|w| word(w)).collect(),
-            connector: Connector::Sequence,
-            pipeline: 0,
-            pipeline_len: 1,
-            nested: false,
-            span: Span::new(0, 0),
-        }
+        let text = words
+            .iter()
+            .map(|w| {
+                if w.contains('$') {
+                    format!("\"{w}\"")
+                } else if w.contains(|c: char| c.is_whitespace() || "()<>|&;'\"".contains(c)) {
+                    format!("'{w}'")
+                } else {
+                    (*w).to_owned()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" ");
+        let mut script = shell::parse(&text, &|i| i);
+        assert!(!script.commands.is_empty(), "`{text}` parses to no command");
+        script.commands.swap_remove(0)
     }
 
     fn uid(words: &[&str]) -> Option<u64> {
