@@ -24,7 +24,8 @@ declare_rule! {
     /// `_HOST`, `_PORT`, `_NAME`, `_TYPE`, `_LENGTH`, `_TTL`, `_TIMEOUT`,
     /// `_EXPIRY` (e.g. `POSTGRES_PASSWORD_FILE`, the Docker secrets
     /// convention), and switches containing `ALLOW`, `EMPTY`, `RANDOM` or
-    /// `GENERATE` (`MYSQL_RANDOM_ROOT_PASSWORD=yes`). `KEY` alone is not a
+    /// `GENERATE` (`MYSQL_RANDOM_ROOT_PASSWORD=yes`), and
+    /// `GOOGLE_APPLICATION_CREDENTIALS` (a file path). `KEY` alone is not a
     /// secret word: `GPG_KEY` and `GPG_KEYS` hold public key fingerprints.
     ///
     /// ## Example
@@ -164,7 +165,13 @@ const POINTER_SUFFIXES: [&str; 15] = [
 /// Words that make the name a switch about a secret.
 const SWITCH_WORDS: [&str; 4] = ["ALLOW", "EMPTY", "RANDOM", "GENERATE"];
 
+/// Well-known variables whose value is a path to a credential file.
+const KNOWN_PATHS: [&str; 1] = ["GOOGLE_APPLICATION_CREDENTIALS"];
+
 fn is_secret_name(name: &str) -> bool {
+    if KNOWN_PATHS.iter().any(|k| k.eq_ignore_ascii_case(name)) {
+        return false;
+    }
     let words = words(name);
     let Some(last) = words.last() else {
         return false;
@@ -200,7 +207,7 @@ mod tests {
             "dbPassword",
             "SSH_PRIVATE_KEY",
             "CLIENT_SECRET",
-            "GOOGLE_APPLICATION_CREDENTIALS",
+            "REGISTRY_CREDENTIALS",
         ] {
             assert!(is_secret_name(secret), "{secret}");
         }
@@ -218,6 +225,7 @@ mod tests {
             "KEYRING",
             "DOCKER_HARDENED_IMAGES_KEYRING_VERSION",
             "PUBLIC_KEY",
+            "GOOGLE_APPLICATION_CREDENTIALS",
         ] {
             assert!(!is_secret_name(not_secret), "{not_secret}");
         }
