@@ -1,3 +1,4 @@
+use dockward_dockerfile::InstructionKind;
 use dockward_dockerfile::shell::{SimpleCommand, Word};
 use dockward_rules::declare_rule;
 
@@ -16,8 +17,9 @@ declare_rule! {
     /// build seems to hang while exporting it (moby/moby#5419). `-l`
     /// (`--no-log-init`) skips those records, which a container does not need.
     ///
-    /// Only literal UIDs are checked: a UID given as a variable is not known
-    /// when linting.
+    /// A UID given as `$NAME` or `${NAME}` is resolved from the stage's `ARG`
+    /// defaults and `ENV` values (a `--build-arg` can still change it); other
+    /// variables are not known when linting and are not checked.
     ///
     /// ## Example
     /// ```dockerfile
@@ -33,7 +35,7 @@ declare_rule! {
     /// hadolint's DL3046 flags a UID whose text is longer than five characters,
     /// so it misses 65536 to 99999 and flags variables such as `${APP_UID}`
     /// whatever their value. dockward compares the number with 65535, the
-    /// largest 16-bit UID, and leaves variables alone.
+    /// largest 16-bit UID, and resolves variables from `ARG` and `ENV`.
     ///
     /// ## References
     /// - [useradd(8): -l, --no-log-init](https://man7.org/linux/man-pages/man8/useradd.8.html)
@@ -60,11 +62,23 @@ const TAKES_VALUE: &str = "bcdefgGkKpsuZRP";
 
 pub(crate) fn check(ctx: &Context, out: &mut Vec<Violation>) {
     for run in ctx.runs().iter().filter(|r| r.posix) {
+        let mut variables = None;
         for command in run.script.commands_named("useradd") {
             if has_no_log_init(command) {
                 continue;
             }
-            let Some((uid, word)) = literal_uid(command) else {
+            let Some((text, word)) = uid_word(command) else {
+                continue;
+            };
+            let uid = if word.literal {
+                text.parse::<u64>().ok()
+            } else {
+                let vars = variables.get_or_insert_with(|| stage_variables(ctx, run.index));
+                variable_name(text)
+                    .and_then(|name| vars.iter().rev().find(|(n, _)| n == name))
+                    .and_then(|(_, value)| value.parse::<u64>().ok())
+            };
+            let Some(uid) = uid else {
                 continue;
             };
             if uid > HIGH_UID {
@@ -114,9 +128,9 @@ fn has_no_log_init(command: &SimpleCommand) -> bool {
     })
 }
 
-/// The UID given with `-u N`, `-uN`, `-mu N`, `--uid N` or `--uid=N`, when
-/// it is a literal number.
-fn literal_uid(command: &SimpleCommand) -> Option<(u64, &Word)> {
+/// The UID word given with `-u N`, `-uN`, `-mu N`, `--uid N` or
+/// `--uid=N`, and its text after the option.
+fn uid_word(command: &SimpleCommand) -> Option<(&str, &Word)> {
     let args = &command.args;
     for (i, w) in args.iter().enumerate() {
         let t = w.text.as_str();
@@ -136,14 +150,82 @@ fn literal_uid(command: &SimpleCommand) -> Option<(u64, &Word)> {
         } else {
             None
         };
-        if let Some((text, word)) = value {
-            if word.literal {
-                return text.parse::<u64>().ok().map(|uid| (uid, word));
-            }
-            return None;
+        if value.is_some() {
+            return value;
         }
     }
     None
+}
+
+/// The UID of `command` when it is a literal number.
+#[cfg(test)]
+fn literal_uid(command: &SimpleCommand) -> Option<(u64, &Word)> {
+    let (text, word) = uid_word(command)?;
+    if !word.literal {
+        return None;
+    }
+    text.parse::<u64>().ok().map(|uid| (uid, word))
+}
+
+/// `NAME` for a word that is exactly `$NAME` or `${NAME}`.
+fn variable_name(text: &str) -> Option<&str> {
+    let name = text
+        .strip_prefix("${")
+        .and_then(|r| r.strip_suffix('}'))
+        .or_else(|| text.strip_prefix('$'))?;
+    (!name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+        .then_some(name)
+}
+
+/// ARG defaults and ENV values with a literal value, in the order they are
+/// set in the stage of the instruction at `index` before it (a stage `ARG`
+/// without default takes the global ARG's default).
+fn stage_variables(ctx: &Context, index: usize) -> Vec<(String, String)> {
+    let instructions = ctx.instructions();
+    let Some(stage) = instructions
+        .get(index)
+        .and_then(|i| i.stage)
+        .and_then(|s| ctx.dockerfile.stages.get(s))
+    else {
+        return Vec::new();
+    };
+    let mut global: Vec<(String, String)> = Vec::new();
+    for instruction in instructions.iter().take_while(|i| i.stage.is_none()) {
+        if let InstructionKind::Arg(decls) = &instruction.kind {
+            for decl in decls {
+                if let Some(default) = decl.default.as_ref().filter(|d| !d.value.contains('$')) {
+                    global.push((decl.name.value.clone(), default.value.clone()));
+                }
+            }
+        }
+    }
+    let mut vars: Vec<(String, String)> = Vec::new();
+    for instruction in instructions.get(stage.from + 1..index).unwrap_or(&[]) {
+        match &instruction.kind {
+            InstructionKind::Arg(decls) => {
+                for decl in decls {
+                    let value = match &decl.default {
+                        Some(d) => Some(d.value.clone()),
+                        None => global
+                            .iter()
+                            .rev()
+                            .find(|(n, _)| *n == decl.name.value)
+                            .map(|(_, v)| v.clone()),
+                    };
+                    if let Some(value) = value.filter(|v| !v.contains('$')) {
+                        vars.push((decl.name.value.clone(), value));
+                    }
+                }
+            }
+            InstructionKind::Env(pairs) => {
+                for kv in pairs.iter().filter(|kv| !kv.value.value.contains('$')) {
+                    vars.push((kv.key.value.clone(), kv.value.value.clone()));
+                }
+            }
+            _ => {}
+        }
+    }
+    vars
 }
 
 /// In a short-option cluster (without its `-`), the value of option `opt`:
@@ -164,7 +246,7 @@ fn cluster_value(cluster: &str, opt: char) -> Option<&str> {
 pub(crate) mod tests {
     use dockward_dockerfile::shell::{self, SimpleCommand};
 
-    use super::{has_no_log_init, literal_uid};
+    use super::{has_no_log_init, literal_uid, variable_name};
 
     /// A command from its words (for unit tests of argument handling),
     /// through the shell parser.
@@ -202,6 +284,15 @@ pub(crate) mod tests {
         assert_eq!(uid(&["useradd", "-u", "$UID", "a"]), None);
         assert_eq!(uid(&["useradd", "-s", "/bin/u", "a"]), None);
         assert_eq!(uid(&["useradd", "-su", "a"]), None);
+    }
+
+    #[test]
+    fn variable_names() {
+        assert_eq!(variable_name("$UID_X"), Some("UID_X"));
+        assert_eq!(variable_name("${APP_UID}"), Some("APP_UID"));
+        assert_eq!(variable_name("${APP_UID:-1000}"), None);
+        assert_eq!(variable_name("1${X}"), None);
+        assert_eq!(variable_name("$"), None);
     }
 
     #[test]
