@@ -9,7 +9,7 @@ declare_rule! {
     ///
     /// - SSH private keys: `id_rsa`, `id_dsa`, `id_ecdsa`, `id_ed25519`
     ///   (not their `.pub` halves)
-    /// - private keys and keystores: `*.key`, `*.p12`, `*.pfx`, and `*.pem`
+    /// - private keys and keystores: `*.key`, `*.p12`, `*.pfx`, `*.ppk`, and `*.pem`
     ///   files whose name says key (`key.pem`, `privkey.pem`, `tls-key.pem`);
     ///   certificates such as `ca.pem` or `fullchain.pem` are public
     /// - dotenv files: `.env`, `.env.production`... (not `.env.example`,
@@ -165,6 +165,7 @@ fn credential_kind(path: &str) -> Option<&'static str> {
             Some("a private key")
         }
         "p12" | "pfx" => Some("a keystore with a private key"),
+        "ppk" => Some("a PuTTY private key"),
         "pem" if stem.contains("key") || stem.contains("priv") => Some("a private key"),
         _ => None,
     }
@@ -191,6 +192,7 @@ mod tests {
             "keystore.p12",
             "config/master.key",
             "certs/*.key",
+            "deploy.ppk",
         ] {
             assert!(credential_kind(secret).is_some(), "{secret}");
         }
