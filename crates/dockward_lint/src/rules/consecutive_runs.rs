@@ -52,7 +52,7 @@ declare_rule! {
     /// - [Docker best practices: minimize the number of layers](https://docs.docker.com/build/building/best-practices/#minimize-the-number-of-layers)
     /// - [Docker best practices: apt-get](https://docs.docker.com/build/building/best-practices/#apt-get)
     pub struct ConsecutiveRuns {
-        severity: Info,
+        severity: Low,
         status: Stable,
         summary: "consecutive RUN instructions could be combined",
         aliases: ["DL3059"],

@@ -43,7 +43,7 @@ declare_rule! {
     /// - [Dockerfile reference: RUN](https://docs.docker.com/reference/dockerfile/#run)
     /// - [Docker best practices: CMD](https://docs.docker.com/build/building/best-practices/#cmd)
     pub struct PointlessCommandInRun {
-        severity: Info,
+        severity: Low,
         status: Stable,
         summary: "RUN uses an interactive or machine-level command that has no effect in a build",
         aliases: ["DL3001"],

@@ -45,7 +45,10 @@ declare_rule! {
     /// `username` (so `PRIVATE_REGISTRY` and `USERNAME` are flagged, `DB_PASS`
     /// is not); dockward matches words. Trivy's DS031 flags the public
     /// `GPG_KEY` of the python images (24 files of the reference corpus);
-    /// dockward, like Dockle, does not.
+    /// dockward, like Dockle, does not. The severity is High, above
+    /// hadolint's warning and below Trivy's CRITICAL: the name suggests a
+    /// secret, the value is not known to be one (see `secret-value-in-instruction`
+    /// for values that are).
     ///
     /// ## References
     /// - [Dockerfile reference: ARG (do not use for secrets)](https://docs.docker.com/reference/dockerfile/#arg)

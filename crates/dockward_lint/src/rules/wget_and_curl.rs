@@ -36,7 +36,7 @@ declare_rule! {
     /// ## References
     /// - [Docker best practices: don't install unnecessary packages](https://docs.docker.com/build/building/best-practices/#dont-install-unnecessary-packages)
     pub struct WgetAndCurl {
-        severity: Low,
+        severity: Medium,
         status: Stable,
         summary: "a stage uses both `wget` and `curl`",
         aliases: ["DL4001", "DS014", "DS-0014", "AVD-DS-0014", "docker-standardise-remote-get"],

@@ -37,7 +37,7 @@ declare_rule! {
     /// - [GNU Wget manual: logging and input file options](https://www.gnu.org/software/wget/manual/wget.html#Logging-and-Input-File-Options)
     /// - [GNU Wget manual: --progress](https://www.gnu.org/software/wget/manual/wget.html#Download-Options)
     pub struct WgetWithoutProgress {
-        severity: Info,
+        severity: Low,
         status: Stable,
         summary: "`wget` without `--progress` or a quiet flag bloats the build log",
         aliases: ["DL3047"],
