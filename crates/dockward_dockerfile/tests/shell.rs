@@ -148,6 +148,19 @@ fn expansions_are_kept_as_written_and_not_literal() {
 }
 
 #[test]
+fn substitutions_inside_expansions_and_arithmetic_run() {
+    assert_eq!(
+        lines(r#"make -j"$(( $(nproc) + 1 ))" ${CC:-$(command -v gcc)}; (( n = $(id -u) ))"#),
+        [
+            "; p0/1: make -j$(( $(nproc) + 1 )) ${CC:-$(command -v gcc)}",
+            "; p1/1 subst: nproc",
+            "; p2/1 subst: command -v gcc",
+            "; p3/1 subst: id -u",
+        ]
+    );
+}
+
+#[test]
 fn assignments_prefix_the_command() {
     let script = parse(r#"A=1 B="x y" C+=z make install; env D=2 make"#);
     let make = &script.commands[0];
