@@ -527,6 +527,42 @@ fn spans_map_into_a_multi_line_run() {
     assert_eq!(slice(cat.span), "cat /v");
 }
 
+/// The same through the Dockerfile parser, with a comment line inside the
+/// continuation and a nested script.
+#[test]
+fn spans_map_through_the_dockerfile_parser() {
+    let dockerfile = "FROM alpine\nRUN set -eux; \\\n# why\n\tapk add --no-cache \\\n\t\tcurl; \\\n\tsu nobody -s /bin/sh -c 'curl -fsSL https://x \\\n | tar -x'\n";
+    let parsed = dockward_dockerfile::parse(dockerfile);
+    assert!(parsed.errors.is_empty());
+    let run = &parsed.instructions[1];
+    let args = &run.args;
+    let script = shell::parse(&args.text, &|i| args.source_offset(i));
+    assert_eq!(script.error, None);
+    let slice = |s: Span| &dockerfile[s.start..s.end];
+    let found: Vec<(&str, bool, &str)> = script
+        .commands
+        .iter()
+        .map(|c| (c.program().unwrap_or(""), c.nested, slice(c.span)))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("set", false, "set -eux"),
+            ("apk", false, "apk add --no-cache \\\n\t\tcurl"),
+            (
+                "su",
+                false,
+                "su nobody -s /bin/sh -c 'curl -fsSL https://x \\\n | tar -x'"
+            ),
+            ("curl", true, "curl -fsSL https://x"),
+            ("tar", true, "tar -x"),
+        ]
+    );
+    assert_eq!(slice(script.commands[1].args[2].span), "curl");
+    assert_eq!(script.commands[4].connector, Connector::Pipe);
+    assert_eq!(script.commands[4].pipeline_len, 2);
+}
+
 #[test]
 fn invalid_text_gets_an_error_and_split_commands() {
     let script = parse("apt-get update && echo \"unterminated; ls");
