@@ -219,8 +219,8 @@ pub fn parse(text: &str, map: &dyn Fn(usize) -> usize) -> Script {
 
 /// The words of `text` split and unquoted as the shell would (without
 /// expanding anything), ignoring operators such as `;` and `|`. For values
-/// that hold a command line, e.g. a `SHELL` or `--mount` option written as
-/// one string.
+/// that hold a command line written as one string, e.g. an `ENV` value
+/// holding compiler flags or options passed through a variable.
 pub fn split_words(text: &str) -> Vec<String> {
     let identity = |i: usize| i;
     parser::Parser::new(text, &identity, parser::Level::top()).words()
