@@ -14,6 +14,8 @@ declare_rule! {
     /// upstream release can break the image without any change on your side.
     ///
     /// A reference pinned by digest (`@sha256:...`) is not flagged, whatever its tag.
+    /// Variables are expanded with the defaults of the ARGs declared before the
+    /// first FROM, so `ARG TAG=latest` / `FROM debian:${TAG}` is flagged.
     /// Stages (`FROM builder`) and `scratch` are not image references.
     ///
     /// ## Example
@@ -46,26 +48,35 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Violation>) {
         let InstructionKind::From(from) = &instruction.kind else {
             continue;
         };
-        if let Some(stage) = instruction.stage.and_then(|s| ctx.dockerfile.stages.get(s)) {
-            if !matches!(stage.base, StageBase::Image(_)) {
-                continue;
-            }
+        if let Some(stage) = instruction.stage.and_then(|s| ctx.dockerfile.stages.get(s))
+            && !matches!(stage.base, StageBase::Image(_))
+        {
+            continue;
         }
-        let image = from.image.as_str();
+        // `FROM debian:${TAG}` with `ARG TAG=latest` before the first FROM is
+        // `debian:latest`: judge the reference BuildKit will pull.
+        let expanded = if from.image.value.contains('$') {
+            instruction
+                .stage
+                .and_then(|s| ctx.dockerfile.expanded_from_image(s))
+        } else {
+            None
+        };
+        let image = expanded.as_deref().unwrap_or(from.image.as_str());
         if image.contains('@') {
             continue;
         }
         // The tag is after the last ':' that follows the last '/' (a ':' before
         // it belongs to a registry port).
         let name_start = image.rfind('/').map_or(0, |i| i + 1);
-        if let Some(colon) = image[name_start..].rfind(':') {
-            if &image[name_start + colon + 1..] == "latest" {
-                out.push(Violation::new(
-                    FromLatestTag::META.rule,
-                    from.image.span,
-                    format!("`{image}` uses the `latest` tag; pin a specific version"),
-                ));
-            }
+        if let Some(colon) = image[name_start..].rfind(':')
+            && &image[name_start + colon + 1..] == "latest"
+        {
+            out.push(Violation::new(
+                FromLatestTag::META.rule,
+                from.image.span,
+                format!("`{image}` uses the `latest` tag; pin a specific version"),
+            ));
         }
     }
 }
