@@ -16,9 +16,11 @@ declare_rule! {
     /// and go stale. `--no-cache` fetches the indexes into a temporary place
     /// and also makes a separate `apk update` unnecessary.
     ///
-    /// Not reported: the same RUN removes `/var/cache/apk` (or its content)
-    /// after the `apk add`, or has a `cache`/`tmpfs` mount on `/var/cache/apk`
-    /// or a parent directory.
+    /// Not reported: `apk add --no-network` (it fetches nothing, as
+    /// docker-library uses it to re-add runtime dependencies after a build);
+    /// the same RUN removes `/var/cache/apk` (or its content) after the
+    /// `apk add`; or the RUN has a `cache`/`tmpfs` mount on `/var/cache/apk` or a
+    /// parent directory.
     ///
     /// ## Example
     /// ```dockerfile
@@ -34,7 +36,10 @@ declare_rule! {
     /// hadolint (DL3019), Trivy (DS025) and Dockle (DKL-DI-0004) only look for
     /// `--no-cache`; dockward also accepts an explicit `rm -rf /var/cache/apk/*`
     /// later in the same RUN and a cache mount, both of which leave nothing in
-    /// the layer.
+    /// the layer. dockward sees `apk` behind wrappers such as `xargs`, which
+    /// hadolint does not; the docker-library pattern
+    /// `... | xargs -rt apk add --no-network --virtual .rundeps` is not reported
+    /// because `--no-network` downloads nothing.
     ///
     /// ## References
     /// - [Alpine wiki: apk --no-cache](https://wiki.alpinelinux.org/wiki/Alpine_Package_Keeper#Local_Cache)
@@ -70,7 +75,7 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Violation>) {
             let Some(inv) = invocation(*cmd, &["apk"], &APK) else {
                 continue;
             };
-            if inv.subcommand() != Some("add") || inv.has(&["no-cache"]) {
+            if inv.subcommand() != Some("add") || inv.has(&["no-cache", "no-network"]) {
                 continue;
             }
             if cmds

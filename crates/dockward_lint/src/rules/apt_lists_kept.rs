@@ -10,8 +10,8 @@ const LISTS: &str = "/var/lib/apt/lists";
 declare_rule! {
     /// ## What it does
     /// Flags a RUN that downloads the apt package lists (`apt-get update`)
-    /// and does not delete them (`rm -rf /var/lib/apt/lists/*`) later in the
-    /// same RUN.
+    /// and does not delete them (`rm -rf /var/lib/apt/lists/*`, or
+    /// `apt-get dist-clean` with apt 2.7 and later) later in the same RUN.
     ///
     /// ## Why is this bad?
     /// The lists under `/var/lib/apt/lists` weigh tens of megabytes and are
@@ -50,7 +50,8 @@ declare_rule! {
     /// ## Compared with hadolint
     /// hadolint (DL3009) accepts *any* `rm -rf ...` in the RUN as the clean-up;
     /// dockward wants the `rm` to remove `/var/lib/apt/lists` (or its
-    /// content, or a parent) after the `apt-get update`. Like hadolint,
+    /// content, or a parent) after the `apt-get update`, and also accepts
+    /// `apt-get dist-clean` (Debian trixie's docker-library images use it). Like hadolint,
     /// dockward only checks stages that end up in the final image; hadolint
     /// decides this by the stage's alias being used in any later `FROM`,
     /// dockward follows the chain of `FROM <stage>` from the last stage.
@@ -89,9 +90,11 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Violation>) {
         }) else {
             continue;
         };
-        let cleaned = cmds
-            .iter()
-            .any(|c| c.index > update.index && removes(c, LISTS));
+        let cleaned = cmds.iter().filter(|c| c.index > update.index).any(|c| {
+            removes(c, LISTS)
+                || invocation(*c, &["apt-get", "apt"], &APT)
+                    .is_some_and(|inv| inv.subcommand() == Some("dist-clean"))
+        });
         if !cleaned {
             out.push(Violation::new(
                 AptListsKept::META.rule,

@@ -1,6 +1,8 @@
 use dockward_rules::declare_rule;
 
-use super::helpers::{RPM_MANAGERS, cache_cleaned, cleans, commands, invocation, rpm_downloads};
+use super::helpers::{
+    RPM_MANAGERS, cache_cleaned, cleans, commands, invocation, rpm_action, rpm_downloads,
+};
 use crate::{Context, Violation};
 
 const PROGRAMS: [&str; 4] = ["dnf", "dnf5", "microdnf", "yum"];
@@ -85,7 +87,7 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Violation>) {
                 format!(
                     "`{} {}` leaves its package cache in this layer; add `{} clean all` at the end of the same RUN",
                     cmd.program(),
-                    inv.subcommand().unwrap_or_default(),
+                    rpm_action(&inv),
                     cmd.program()
                 ),
             ));

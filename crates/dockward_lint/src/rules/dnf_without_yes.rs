@@ -1,7 +1,7 @@
 use dockward_rules::declare_rule;
 
 use super::helpers::{
-    RPM_MANAGERS, commands, invocation, rpm_assumes_answer, rpm_changes_packages,
+    RPM_MANAGERS, commands, invocation, rpm_action, rpm_assumes_answer, rpm_changes_packages,
 };
 use crate::{Context, Violation};
 
@@ -65,7 +65,7 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Violation>) {
                 format!(
                     "`{} {}` without `-y` waits for a confirmation no one can give during a build; add `-y`",
                     cmd.program(),
-                    inv.subcommand().unwrap_or_default()
+                    rpm_action(&inv)
                 ),
             ));
         }

@@ -5,22 +5,21 @@ use crate::{Context, Violation};
 
 declare_rule! {
     /// ## What it does
-    /// Flags packages given to `go install` without a version
-    /// (`golang.org/x/tools/gopls` instead of `golang.org/x/tools/gopls@v0.16.2`),
-    /// or with the moving version `@latest`.
+    /// Flags `go install path@latest` and the other moving version queries
+    /// (`@upgrade`, `@patch`, and the branches `@master`, `@main`, `@HEAD`).
     ///
     /// ## Why is this bad?
-    /// `go install path@latest` fetches whatever the newest tagged release is
-    /// on the day of the build; a path without a version is resolved the same
-    /// way outside a module. Builds then differ from day to day and a bad
-    /// release is picked up at once.
+    /// `go install path@latest` fetches whatever the newest release is on the
+    /// day of the build (a branch name: whatever its newest commit is). Builds
+    /// then differ from day to day and a bad release is picked up at once.
     ///
-    /// Accepted: `path@vX.Y.Z`, a commit or branch (`path@abc123`), a variable
-    /// (`path@${GOPLS_VERSION}`); local packages (`.`, `./cmd/x`, `./...`) and
-    /// the meta-packages `tool`, `all`, `std`, `cmd`, which build from the
-    /// current module, pinned by its `go.mod`. Build flags that take a value
-    /// (`-ldflags`, `-tags`, `-o`, ...) are skipped with their value. Wrappers
-    /// such as `xx-go` (cross-compilation) are not recognised.
+    /// Accepted: `path@vX.Y.Z`, a commit hash, a variable
+    /// (`path@${GOPLS_VERSION}`). A path without `@version` (`go install
+    /// github.com/x/tool`, `go install ./cmd/app`, `go install tool`) builds
+    /// with the versions of the current module's `go.mod`, and fails outside a
+    /// module, so it is pinned by `go.mod` and not reported. Build flags that
+    /// take a value (`-ldflags`, `-tags`, `-o`, ...) are skipped with their
+    /// value. The cross-compilation wrapper `xx-go` counts as `go`.
     ///
     /// ## Example
     /// ```dockerfile
@@ -33,8 +32,12 @@ declare_rule! {
     /// ```
     ///
     /// ## Compared with hadolint
-    /// hadolint (DL3062) accepts any `@version`, `@latest` included; dockward
-    /// reports `@latest`.
+    /// hadolint (DL3062) reports a path without `@version` and accepts any
+    /// `@version`, `@latest` included. dockward does the opposite on both
+    /// points: a path without a version is resolved through `go.mod` (in the
+    /// corpus, hadolint's two DL3062 hits are `go install tool <path>` in a
+    /// module, pinned by its `go.mod`), while `@latest` is the one form that
+    /// really floats.
     ///
     /// ## References
     /// - [go install](https://go.dev/ref/mod#go-install)
@@ -42,7 +45,7 @@ declare_rule! {
     pub struct GoInstallUnpinned {
         severity: Medium,
         status: Stable,
-        summary: "`go install` of a package without a fixed version",
+        summary: "`go install` of a package at a moving version (`@latest`)",
         aliases: ["DL3062"],
         references: [
             "https://go.dev/ref/mod#go-install",
@@ -72,7 +75,7 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Violation>) {
                     GoInstallUnpinned::META.rule,
                     package.span,
                     format!(
-                        "`{}` is installed without a fixed version, so each build may get a different one; use `{path}@<version>`",
+                        "`{}` names a moving version, so each build may get a different one; use `{path}@<version>`",
                         package.text
                     ),
                 ));

@@ -33,9 +33,16 @@ pub(crate) struct Cmd<'a> {
 }
 
 impl<'a> Cmd<'a> {
-    /// The program without its directory (`/usr/bin/pip3` → `pip3`).
+    /// The program without its directory (`/usr/bin/pip3` → `pip3`). The
+    /// cross-compilation wrappers of tonistiigi/xx (`xx-apt-get`, `xx-apk`,
+    /// `xx-go`) run the tool they wrap for the target platform and are taken
+    /// as that tool.
     pub fn program(&self) -> &'a str {
-        basename(&self.name.text)
+        let base = basename(&self.name.text);
+        match base.strip_prefix("xx-") {
+            Some(tool @ ("apt-get" | "apt" | "apk" | "go")) => tool,
+            _ => base,
+        }
     }
 
     /// True when the program is `name`.
@@ -769,6 +776,15 @@ pub(crate) fn rpm_changes_packages(inv: &Invocation<'_>) -> bool {
     }
 }
 
+/// The action for messages: `install`, or `module install` / `group install`.
+pub(crate) fn rpm_action(inv: &Invocation<'_>) -> String {
+    match (inv.subcommand(), inv.targets().first()) {
+        (Some(sub @ ("group" | "groups" | "module")), Some(next)) => format!("{sub} {}", next.text),
+        (Some(sub), _) => sub.to_owned(),
+        (None, _) => String::new(),
+    }
+}
+
 /// True when a `yum`/`dnf`/`microdnf` command answers its prompt itself:
 /// `-y`, `--assumeyes`, `--setopt=assumeyes=1`, or `--assumeno`.
 pub(crate) fn rpm_assumes_answer(inv: &Invocation<'_>) -> bool {
@@ -1000,17 +1016,20 @@ pub(crate) fn zypper_pin(word: &Word) -> Pin {
     })
 }
 
-/// go: `path@version` where the version is not the moving `latest`;
-/// local packages (`.`, `./cmd/x`) and meta-patterns (`tool`, `all`)
-/// build from the current module, whose go.mod pins them.
+/// go: `path@version`, where the version is not a moving query (`latest`,
+/// `upgrade`, `patch`, or the branch names `master`, `main`, `HEAD`). A path
+/// without `@` is resolved from the current module's `go.mod` (or refused
+/// outside a module), so it is pinned there.
 pub(crate) fn go_pin(word: &Word) -> Pin {
-    pin_of(word, |t| {
-        if let Some((_, version)) = t.rsplit_once('@') {
-            return !version.is_empty() && version != "latest";
+    pin_of(word, |t| match t.rsplit_once('@') {
+        Some((_, version)) => {
+            !version.is_empty()
+                && !matches!(
+                    version,
+                    "latest" | "upgrade" | "patch" | "master" | "main" | "HEAD"
+                )
         }
-        t.starts_with('.')
-            || t.starts_with('/')
-            || matches!(t, "tool" | "all" | "std" | "cmd" | "work")
+        None => true,
     })
 }
 
@@ -1400,7 +1419,8 @@ mod tests {
             (zypper_pin, "vim", Unpinned),
             (zypper_pin, "vim=9.0", Pinned),
             (zypper_pin, "vim>=9", Pinned),
-            (go_pin, "golang.org/x/tools/gopls", Unpinned),
+            (go_pin, "golang.org/x/tools/gopls", Pinned),
+            (go_pin, "golang.org/x/tools/gopls@master", Unpinned),
             (go_pin, "golang.org/x/tools/gopls@latest", Unpinned),
             (go_pin, "golang.org/x/tools/gopls@v0.15.0", Pinned),
             (go_pin, "github.com/x/y@${VERSION}", Pinned),

@@ -69,15 +69,20 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Violation>) {
                 if npm_pin(package) != Pin::Unpinned {
                     continue;
                 }
-                let name = package
-                    .text
-                    .strip_suffix("@latest")
-                    .unwrap_or(&package.text);
+                let fix = if package.text.starts_with("git") || package.text.contains("github:") {
+                    format!("{}#<commit>", package.text)
+                } else {
+                    let name = package
+                        .text
+                        .strip_suffix("@latest")
+                        .unwrap_or(&package.text);
+                    format!("{name}@<version>")
+                };
                 out.push(Violation::new(
                     NpmUnpinned::META.rule,
                     package.span,
                     format!(
-                        "`{}` is installed without a fixed version, so each build may get a different one; use `{name}@<version>`",
+                        "`{}` is installed without a fixed version, so each build may get a different one; use `{fix}`",
                         package.text
                     ),
                 ));

@@ -74,12 +74,20 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Violation>) {
                 if pip_pin(package) != Pin::Unpinned {
                     continue;
                 }
+                let fix = if package.text.contains("://") {
+                    format!("`{}@<revision>`", package.text)
+                } else {
+                    format!(
+                        "`{}==<version>` or a pinned requirements file",
+                        package.text
+                    )
+                };
                 out.push(Violation::new(
                     PipUnpinned::META.rule,
                     package.span,
                     format!(
-                        "`{}` is installed without a version, so each build may get a different one; use `{}==<version>` or a pinned requirements file",
-                        package.text, package.text
+                        "`{}` is installed without a version, so each build may get a different one; use {fix}",
+                        package.text
                     ),
                 ));
             }

@@ -1,6 +1,8 @@
 use dockward_rules::declare_rule;
 
-use super::helpers::{RPM_MANAGERS, cache_cleaned, cleans, commands, invocation, rpm_downloads};
+use super::helpers::{
+    RPM_MANAGERS, cache_cleaned, cleans, commands, invocation, rpm_action, rpm_downloads,
+};
 use crate::{Context, Violation};
 
 const DIRS: [&str; 1] = ["/var/cache/yum"];
@@ -74,7 +76,7 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Violation>) {
                 cmd.span(),
                 format!(
                     "`yum {}` leaves its cache in /var/cache/yum in this layer; add `yum clean all` at the end of the same RUN",
-                    inv.subcommand().unwrap_or_default()
+                    rpm_action(&inv)
                 ),
             ));
         }

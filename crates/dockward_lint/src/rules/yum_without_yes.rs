@@ -1,7 +1,7 @@
 use dockward_rules::declare_rule;
 
 use super::helpers::{
-    RPM_MANAGERS, commands, invocation, rpm_assumes_answer, rpm_changes_packages,
+    RPM_MANAGERS, commands, invocation, rpm_action, rpm_assumes_answer, rpm_changes_packages,
 };
 use crate::{Context, Violation};
 
@@ -58,7 +58,7 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Violation>) {
                 cmd.span(),
                 format!(
                     "`yum {}` without `-y` waits for a confirmation no one can give during a build; add `-y`",
-                    inv.subcommand().unwrap_or_default()
+                    rpm_action(&inv)
                 ),
             ));
         }
