@@ -69,8 +69,8 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Violation>) {
                 }
                 let path = package
                     .text
-                    .strip_suffix("@latest")
-                    .unwrap_or(&package.text);
+                    .rsplit_once('@')
+                    .map_or(package.text.as_str(), |(path, _)| path);
                 out.push(Violation::new(
                     GoInstallUnpinned::META.rule,
                     package.span,

@@ -1213,6 +1213,8 @@ mod tests {
             pipeline_len: 1,
             nested: false,
             span: Span::new(0, line.len()),
+            redirects: Vec::new(),
+            substitution: false,
         }
     }
 
