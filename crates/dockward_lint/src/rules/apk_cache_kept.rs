@@ -41,6 +41,12 @@ declare_rule! {
     /// `... | xargs -rt apk add --no-network --virtual .rundeps` is not reported
     /// because `--no-network` downloads nothing.
     ///
+    /// On the 519-file corpus: 2 findings in common, 11 reported by hadolint
+    /// alone, 2 by dockward alone (in a file hadolint cannot parse). The 11 are
+    /// all `apk add --no-network --virtual .xxx-rundeps $runDeps` at the end of a
+    /// docker-library build RUN (httpd, redis, ruby): nothing is downloaded,
+    /// hadolint only looks for the `--no-cache` flag.
+    ///
     /// ## References
     /// - [Alpine wiki: apk --no-cache](https://wiki.alpinelinux.org/wiki/Alpine_Package_Keeper#Local_Cache)
     /// - [Dockerfile reference: RUN --mount=type=cache](https://docs.docker.com/reference/dockerfile/#run---mounttypecache)

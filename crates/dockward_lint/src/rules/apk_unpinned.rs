@@ -37,6 +37,10 @@ declare_rule! {
     /// alone. hadolint does not accept `pkg>1.2`/`pkg<2`; apk does, and so does
     /// dockward.
     ///
+    /// On the 519-file corpus: 263 findings in common, 1 reported by hadolint
+    /// alone (`apk add --no-cache $PACKAGES`, a variable), 9 by dockward alone,
+    /// all in files hadolint cannot parse (DL1000).
+    ///
     /// ## References
     /// - [apk add: world constraints](https://wiki.alpinelinux.org/wiki/Alpine_Package_Keeper#Advanced_APK_Usage)
     /// - [apk-world(5)](https://man.archlinux.org/man/apk-world.5.en)

@@ -33,7 +33,8 @@ declare_rule! {
     /// ## Compared with hadolint
     /// hadolint (DL3015) also reports `apt-get install -s pkg` (a dry run, as
     /// docker-library/postgres uses to test whether a package exists);
-    /// dockward does not.
+    /// dockward does not. On the 519-file corpus: 4 findings in common
+    /// (docker-library/mongo), 2 reported by hadolint alone (that postgres case).
     ///
     /// ## References
     /// - [Docker best practices: apt-get](https://docs.docker.com/build/building/best-practices/#apt-get)

@@ -57,6 +57,12 @@ declare_rule! {
     /// dockward follows the chain of `FROM <stage>` from the last stage.
     /// Dockle (DKL-DI-0005) checks the same in the built image's history.
     ///
+    /// On the 519-file corpus: 2 findings in common, 65 reported by hadolint
+    /// alone, 1 by dockward alone (in a file hadolint cannot parse). All 65 are
+    /// RUNs of the trixie / noble (and newer) docker-library images that end with
+    /// `apt-get dist-clean`, which removes the lists: hadolint 2.15.1 does not know
+    /// that apt 2.7 command.
+    ///
     /// ## References
     /// - [Docker best practices: apt-get](https://docs.docker.com/build/building/best-practices/#apt-get)
     /// - [Dockerfile reference: RUN --mount=type=cache](https://docs.docker.com/reference/dockerfile/#run---mounttypecache)
