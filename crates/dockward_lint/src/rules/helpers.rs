@@ -1159,13 +1159,19 @@ pub(crate) fn env_set_in_run(run: &RunInfo<'_>, cmd: &Cmd<'_>, name: &str) -> bo
     if cmd.command.assignments.iter().any(assigns) {
         return true;
     }
-    // `env NAME=1 pip ...` / `sudo NAME=1 pip ...`: words before the program.
-    if cmd
+    // `env NAME=1 pip ...` / `sudo NAME=1 pip ...`: wrapper words before the program.
+    let wrapped = cmd
         .command
-        .args
-        .iter()
-        .take_while(|w| !std::ptr::eq(*w, cmd.name))
-        .any(assigns)
+        .name
+        .as_ref()
+        .is_some_and(|n| !std::ptr::eq(n, cmd.name));
+    if wrapped
+        && cmd
+            .command
+            .args
+            .iter()
+            .take_while(|w| !std::ptr::eq(*w, cmd.name))
+            .any(assigns)
     {
         return true;
     }
