@@ -17,9 +17,9 @@ declare_rule! {
     /// security fixes, rebuild on a fresh base image, or use `apt-get upgrade`,
     /// which never removes packages.
     ///
-    /// ## Severity
-    /// Medium, as Dockle (DKL-DI-0003, WARN) rates it: it harms reproducibility
-    /// more than security. Trivy rates DS024 HIGH but has deprecated the check.
+    /// The severity is Medium, as Dockle (DKL-DI-0003, WARN) rates it: the
+    /// harm is to reproducibility more than to security. Trivy rates DS024 HIGH
+    /// but has deprecated the check.
     ///
     /// ## Example
     /// ```dockerfile

@@ -298,10 +298,11 @@ fn is_assignment(text: &str) -> bool {
     })
 }
 
-/// The effective commands of a RUN, in source order.
+/// The effective commands of a RUN, in source order. None for a RUN whose
+/// shell is not POSIX (PowerShell, cmd).
 pub(crate) fn commands<'a>(run: &'a RunInfo<'_>) -> impl Iterator<Item = Cmd<'a>> + 'a {
-    run.script
-        .commands
+    let script: &[SimpleCommand] = if run.posix { &run.script.commands } else { &[] };
+    script
         .iter()
         .enumerate()
         .filter_map(|(i, c)| effective(c, i))
