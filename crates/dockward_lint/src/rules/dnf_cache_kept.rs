@@ -39,8 +39,8 @@ declare_rule! {
     ///
     /// ## Compared with hadolint
     /// hadolint (DL3040) and Trivy (DS019 for dnf, DS027 for microdnf) check
-    /// the same intent; hadolint also accepts the clean in any order and only
-    /// `rm -rf /var/cache/yum/*` as the removal.
+    /// the same intent. hadolint accepts *any* `rm -rf` after the install as the
+    /// clean-up; dockward wants it to remove one of the cache directories.
     ///
     /// ## References
     /// - [dnf: clean command](https://dnf.readthedocs.io/en/latest/command_ref.html#clean-command)

@@ -30,9 +30,8 @@ declare_rule! {
     /// or `gem install bundler -v 2.5.11`.
     ///
     /// ## Compared with hadolint
-    /// hadolint (DL3028) reports once per RUN; dockward reports each gem, and
-    /// does not mistake the value of `-i`/`-n`/`--source` or build arguments
-    /// after `--` for gems.
+    /// hadolint (DL3028) reports once per RUN; dockward reports each gem at its
+    /// word.
     ///
     /// ## References
     /// - [gem install](https://guides.rubygems.org/command-reference/#gem-install)

@@ -43,9 +43,11 @@ declare_rule! {
     /// ```
     ///
     /// ## Compared with hadolint
-    /// hadolint (DL3042) does not know about cache mounts and only accepts
-    /// `PIP_NO_CACHE_DIR` with a "truthy" value; pip disables its cache for any
-    /// value of the variable, and dockward accepts any non-empty value.
+    /// hadolint (DL3042) accepts a cache mount on `/root/.cache/pip` but not on a
+    /// parent (`/root/.cache`) or on another user's cache, and only accepts
+    /// `PIP_NO_CACHE_DIR` with a "truthy" value. pip disables its cache for any
+    /// boolean value of the variable, `0` and `false` included (kept that way
+    /// for backward compatibility), so dockward accepts any non-empty value.
     ///
     /// ## References
     /// - [pip: caching, --no-cache-dir](https://pip.pypa.io/en/stable/topics/caching/)

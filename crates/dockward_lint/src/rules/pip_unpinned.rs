@@ -40,9 +40,7 @@ declare_rule! {
     /// ## Compared with hadolint
     /// hadolint (DL3013) skips the whole command as soon as `-r` or `.` is among
     /// its arguments and reports once per RUN; dockward still checks the other
-    /// packages on the command line and reports each one. hadolint counts any
-    /// argument containing `/` as a local path, which also accepts a VCS URL
-    /// without a revision; dockward wants the `@revision`.
+    /// packages on the command line and reports each one.
     ///
     /// ## References
     /// - [pip install: requirement specifiers](https://pip.pypa.io/en/stable/reference/requirement-specifiers/)

@@ -33,8 +33,9 @@ declare_rule! {
     /// ```
     ///
     /// ## Compared with hadolint
-    /// hadolint (DL3032) only accepts `yum clean all`. Trivy (DS015) checks the
-    /// same intent.
+    /// hadolint (DL3032) accepts `yum clean all` or *any* `rm -rf` in the RUN;
+    /// dockward wants the `rm` to remove `/var/cache/yum`, after the install.
+    /// Trivy (DS015) checks the same intent.
     ///
     /// ## References
     /// - [yum(8): clean](https://man7.org/linux/man-pages/man8/yum.8.html)
