@@ -33,10 +33,10 @@ declare_rule! {
     /// ```
     ///
     /// ## Compared with hadolint
-    /// hadolint (DL3019), Trivy (DS025) and Dockle (DKL-DI-0004) only look for
-    /// `--no-cache`; dockward also accepts an explicit `rm -rf /var/cache/apk/*`
-    /// later in the same RUN and a cache mount, both of which leave nothing in
-    /// the layer. dockward sees `apk` behind wrappers such as `xargs`, which
+    /// hadolint (DL3019) accepts `--no-cache` or a cache mount; Trivy (DS025) and
+    /// Dockle (DKL-DI-0004) only `--no-cache`. dockward also accepts an explicit
+    /// `rm -rf /var/cache/apk/*` later in the same RUN, which leaves nothing in
+    /// the layer either. dockward sees `apk` behind wrappers such as `xargs`, which
     /// hadolint does not; the docker-library pattern
     /// `... | xargs -rt apk add --no-network --virtual .rundeps` is not reported
     /// because `--no-network` downloads nothing.

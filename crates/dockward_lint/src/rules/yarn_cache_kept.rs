@@ -31,9 +31,9 @@ declare_rule! {
     /// ```
     ///
     /// ## Compared with hadolint
-    /// hadolint (DL3060) only looks at `yarn install` and only accepts
-    /// `yarn cache clean`; dockward also checks `yarn`, `yarn add`, and accepts a
-    /// cache mount or removing the cache directory.
+    /// hadolint (DL3060) only looks at `yarn install` and accepts `yarn cache
+    /// clean` or a cache mount; dockward also checks a bare `yarn`, `yarn add` and
+    /// `yarn global add`, and also accepts removing the cache directory.
     ///
     /// ## References
     /// - [yarn cache](https://classic.yarnpkg.com/en/docs/cli/cache)

@@ -50,7 +50,8 @@ declare_rule! {
     ///
     /// ## Compared with hadolint
     /// hadolint (DL3036) and Trivy (DS020) check the same intent; hadolint
-    /// accepts only `zypper clean`/`zypper cc`.
+    /// accepts `zypper clean`/`zypper cc` and a cache mount, but not an
+    /// `rm -rf /var/cache/zypp`.
     ///
     /// ## References
     /// - [zypper(8): clean](https://en.opensuse.org/SDB:Zypper_manual)
