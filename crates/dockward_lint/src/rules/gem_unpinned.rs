@@ -31,7 +31,8 @@ declare_rule! {
     ///
     /// ## Compared with hadolint
     /// hadolint (DL3028) reports once per RUN; dockward reports each gem at its
-    /// word.
+    /// word. hadolint also reports a local `.gem` file, whose name carries its
+    /// version; dockward does not.
     ///
     /// ## References
     /// - [gem install](https://guides.rubygems.org/command-reference/#gem-install)

@@ -39,7 +39,9 @@ declare_rule! {
     ///
     /// ## Compared with hadolint
     /// hadolint (DL3016) accepts any `@tag`, `@latest` included; dockward reports
-    /// `@latest`. hadolint reports once per RUN; dockward reports each package.
+    /// `@latest`. hadolint only looks at `npm install`; dockward also at its
+    /// aliases (`npm i`, `npm add`, ...). hadolint reports once per RUN; dockward
+    /// reports each package.
     ///
     /// ## References
     /// - [npm install: package specifiers](https://docs.npmjs.com/cli/commands/npm-install)
