@@ -1281,6 +1281,40 @@ mod tests {
         }
     }
 
+    #[test]
+    fn odd_command_lines_are_read_without_panic() {
+        // Wrappers with nothing to run, dangling option values, multibyte text.
+        for line in [
+            "sudo",
+            "sudo -u",
+            "timeout",
+            "timeout 5",
+            "env -u",
+            "xargs -I",
+            "nice -n",
+            "gosu",
+        ] {
+            assert_eq!(program_of(line), None, "{line}");
+        }
+        assert_eq!(
+            program_of("sudo -é apt-get update").as_deref(),
+            Some("apt-get update")
+        );
+        let (opts, operands) = parsed("apt-get -éo", &APT);
+        assert_eq!(opts, ["é", "o"]);
+        assert!(operands.is_empty());
+        let (opts, operands) = parsed("apt-get - -- -y install", &APT);
+        assert!(opts.is_empty());
+        assert_eq!(operands, ["-", "-y", "install"]);
+        let c = command("python3 -m");
+        let e = effective(&c, 0).expect("a command");
+        assert!(pip(e).is_none());
+        assert_eq!(pin(rpm_pin, "-"), Pin::Unpinned);
+        assert_eq!(pin(npm_pin, "@scope"), Pin::Unpinned);
+        assert_eq!(pin(go_pin, "@"), Pin::Unpinned);
+        assert!(!path_covers("", "/var/lib/apt/lists"));
+    }
+
     fn parsed(line: &str, spec: &Spec) -> (Vec<String>, Vec<String>) {
         let c = command(line);
         let e = effective(&c, 0).expect("a command");
