@@ -9,19 +9,12 @@ declare_rule! {
     /// ## What it does
     /// Flags an image whose final stage runs as root: its last `USER` is
     /// `root` or UID `0` (`root`, `0`, `root:staff`, `0:0`), or, on a Windows
-    /// image, `ContainerAdministrator`. It also flags a final stage that sets
-    /// no `USER` at all, with its own message, because the container then
-    /// runs as the base image's user, which is root for nearly every image.
+    /// image, `ContainerAdministrator`. A final stage that sets no `USER` at
+    /// all is `DF085` (`user-missing`).
     ///
     /// The final stage is the last `FROM`. When it is built on an earlier
     /// stage (`FROM build`), the `USER` of that stage carries over and is the
-    /// one checked. The "no `USER`" finding is not reported for Windows
-    /// stages (their default account depends on the base image: `ContainerUser`
-    /// on Nano Server), for base images whose tag or name says `nonroot` or
-    /// `rootless` (distroless `:nonroot`), nor for a final stage built on
-    /// `scratch` without `CMD` or `ENTRYPOINT`, which only collects build
-    /// outputs (`docker build --output`). A variable (`USER $APP_UID`) is not
-    /// judged.
+    /// one checked. A variable (`USER $APP_UID`) is not judged.
     ///
     /// ## Why is this bad?
     /// A process running as root in the container is root on the host's
@@ -53,13 +46,11 @@ declare_rule! {
     /// final stage (following `FROM <stage>`), and reports the root `USER`
     /// of an earlier stage only when the final stage inherits it. hadolint
     /// says nothing when no `USER` is set; Trivy (DS002) and Dockle
-    /// (CIS-DI-0001) do, and so does dockward, under a separate message, so
-    /// base images meant to be extended can ignore that finding alone with
-    /// an inline suppression. Windows' `ContainerAdministrator` counts as root.
-    /// On the reference corpus (519 Dockerfiles, mostly official base images
-    /// meant to be extended) hadolint reports no DL3002, while dockward
-    /// reports the missing `USER` in 423 files and Trivy's DS002 in 504 of the
-    /// 551 files of the original corpus.
+    /// (CIS-DI-0001) do, and so does dockward, as the separate rule `DF085`,
+    /// so base images meant to be extended can ignore that finding alone.
+    /// Windows' `ContainerAdministrator` counts as root. On the reference
+    /// corpus (519 Dockerfiles) neither hadolint (DL3002) nor this rule
+    /// reports anything.
     ///
     /// ## References
     /// - [Dockerfile reference: USER](https://docs.docker.com/reference/dockerfile/#user)
@@ -94,7 +85,6 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Violation>) {
         return;
     };
     let Some(user) = effective_user(ctx, last.index) else {
-        report_missing_user(ctx, last.index, last.from, out);
         return;
     };
     let InstructionKind::User(value) = &user.kind else {
@@ -126,9 +116,17 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Violation>) {
     out.push(Violation::new(LastUserRoot::META.rule, value.span, message));
 }
 
-/// Reports a final stage (index `stage`, FROM at instruction `from`) that
-/// sets no USER, unless it is a Windows stage or its base says it is not root.
-fn report_missing_user(ctx: &Context, stage: usize, from: usize, out: &mut Vec<Violation>) {
+/// Reports, as `DF085`, a final stage that sets no USER (itself or through
+/// the stages it is built on), unless it is a Windows stage, its base says it
+/// is not root, or it only collects build outputs.
+pub(super) fn report_missing_user(ctx: &Context, out: &mut Vec<Violation>) {
+    let Some(last) = ctx.dockerfile.stages.last() else {
+        return;
+    };
+    if effective_user(ctx, last.index).is_some() {
+        return;
+    }
+    let (stage, from) = (last.index, last.from);
     let Some(from) = ctx.instructions().get(from) else {
         return;
     };
@@ -143,7 +141,7 @@ fn report_missing_user(ctx: &Context, stage: usize, from: usize, out: &mut Vec<V
         _ => from.keyword_span,
     };
     out.push(Violation::new(
-        LastUserRoot::META.rule,
+        dockward_rules::Rule::UserMissing,
         span,
         "the final stage sets no USER, so the container runs as the base image's user, root for most images; add `USER <uid>` for an unprivileged user",
     ));
