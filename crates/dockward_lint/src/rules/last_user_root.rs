@@ -265,13 +265,15 @@ pub(super) fn is_windows_stage(ctx: &Context, stage: usize) -> bool {
 mod tests {
     use crate::{Context, LintSettings};
 
-    /// `(line, message start)` of each finding on `text`.
+    /// `(line, message start)` of each finding on `text`, of this rule and of
+    /// `DF085` (user-missing), which shares the stage walk.
     fn findings(text: &str) -> Vec<(usize, String)> {
         let dockerfile = dockward_dockerfile::parse(text);
         let settings = LintSettings::default();
         let ctx = Context::new(&dockerfile, text, &settings);
         let mut out = Vec::new();
         super::check(&ctx, &mut out);
+        super::report_missing_user(&ctx, &mut out);
         out.iter()
             .map(|v| {
                 let line = text[..v.span.start].matches('\n').count() + 1;
