@@ -26,6 +26,8 @@ use serde::de::DeserializeOwned;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue, ValueDeserializer};
 
+use crate::{Registry, Rule};
+
 /// The file name searched for.
 pub const FILE_NAME: &str = "dockward.toml";
 
@@ -230,15 +232,42 @@ where
     .map_err(|e| {
         let mut error = ConfigError::from_toml(&e);
         if error.message.starts_with("unknown field") {
+            let shared: Vec<String> = SHARED_KEYS.iter().map(|k| format!("`{k}`")).collect();
             error.message = format!(
                 "{}, {}",
-                error.message.replace("unknown field", "unknown key"),
-                SHARED_KEYS.join(", ")
+                error.message.replacen("unknown field", "unknown key", 1),
+                shared.join(", ")
             );
         }
         error
     })?;
     Ok(Section { rules, settings })
+}
+
+/// Resolves rule identities written in a configuration file (codes, names,
+/// aliases; any case); an unknown one is an error pointing at it.
+pub fn resolve_rules(
+    registry: &Registry,
+    written: &[Located<String>],
+) -> Result<Vec<Rule>, ConfigError> {
+    let mut rules = Vec::new();
+    for item in written {
+        let found = registry.resolve(&item.value).map_err(|_| {
+            ConfigError::at(
+                item.span,
+                format!(
+                    "unknown rule `{}` (expected a code, a name or an alias; `dockward rule` lists them)",
+                    item.value
+                ),
+            )
+        })?;
+        for meta in found {
+            if !rules.contains(&meta.rule) {
+                rules.push(meta.rule);
+            }
+        }
+    }
+    Ok(rules)
 }
 
 fn span_of<T>(spanned: &Spanned<T>) -> Span {
@@ -416,6 +445,36 @@ maintainer = "email"
             assert_eq!(slice(text, &error), at, "{text}");
             assert!(error.message.contains(says), "{text}: {}", error.message);
         }
+    }
+
+    #[test]
+    fn rule_identities_resolve_or_point_at_the_unknown_one() {
+        use crate::{RuleMeta, Status};
+        static META: RuleMeta = RuleMeta {
+            rule: Rule::FromLatestTag,
+            status: Status::Stable,
+            default_enabled: true,
+            descriptor: dockward_diagnostics::RuleDescriptor {
+                code: "DF003",
+                name: "from-latest-tag",
+                summary: "",
+                docs: "",
+                default_severity: Severity::Medium,
+                aliases: &["DL3007"],
+                references: &[],
+            },
+        };
+        let list: &[&'static RuleMeta] = &[&META];
+        let registry = Registry::new([list]);
+        let text = "[lint]\nignore = [\"dl3007\", \"from-latest-tag\"]\nselect = [\"DL9999\"]\n";
+        let section: Section<Settings> = parse_section(text, "lint").expect("valid");
+        assert_eq!(
+            resolve_rules(&registry, &section.rules.ignore),
+            Ok(vec![Rule::FromLatestTag])
+        );
+        let error = resolve_rules(&registry, &section.rules.select).expect_err("unknown");
+        assert_eq!(slice(text, &error), "\"DL9999\"");
+        assert!(error.message.contains("unknown rule `DL9999`"));
     }
 
     #[test]

@@ -1,0 +1,299 @@
+//! The command line, as clap types. Parsing only; the commands live in their
+//! own modules.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use dockward_diagnostics::Severity;
+use dockward_rules::config::FailOn;
+
+/// Container security toolkit.
+#[derive(Debug, Parser)]
+#[command(name = "dockward", version, about, max_term_width = 100)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Lint Dockerfiles and Containerfiles.
+    ///
+    /// Exit status: 0 when no unsuppressed finding is at or above `--fail-on`,
+    /// 1 when one is, 2 on a usage, configuration or input error.
+    Lint(LintArgs),
+    /// List the rules, or explain one (by code, name or alias).
+    Rule(RuleArgs),
+    /// Print a shell completion script.
+    Completion(CompletionArgs),
+}
+
+/// Output formats of findings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Findings with code frames and a summary, for people.
+    #[value(alias = "table", alias = "tty")]
+    Human,
+    /// The `dockward.report/v1` JSON report.
+    Json,
+    /// SARIF 2.1.0 (GitHub code scanning).
+    Sarif,
+    /// Checkstyle XML.
+    Checkstyle,
+    /// JUnit XML.
+    Junit,
+    /// GitHub Actions workflow commands.
+    Github,
+}
+
+/// When to colour the human output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// When standard output is a terminal and `NO_COLOR` is unset or empty.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// hadolint's failure thresholds, mapped onto dockward's severities.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum HadolintThreshold {
+    /// = high
+    Error,
+    /// = medium
+    Warning,
+    /// = low
+    Info,
+    /// = info
+    Style,
+    /// Never fail.
+    #[value(alias = "ignore")]
+    None,
+}
+
+impl HadolintThreshold {
+    /// The equivalent dockward threshold.
+    pub fn fail_on(self) -> FailOn {
+        match self {
+            HadolintThreshold::Error => FailOn::AtLeast(Severity::High),
+            HadolintThreshold::Warning => FailOn::AtLeast(Severity::Medium),
+            HadolintThreshold::Info => FailOn::AtLeast(Severity::Low),
+            HadolintThreshold::Style => FailOn::AtLeast(Severity::Info),
+            HadolintThreshold::None => FailOn::Never,
+        }
+    }
+}
+
+/// `dockward lint`.
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    /// Files, directories (searched for Dockerfile, Containerfile,
+    /// *.Dockerfile, *.dockerfile, Dockerfile.*, Containerfile.*) or glob
+    /// patterns; `-` reads standard input.
+    #[arg(value_name = "PATH", default_value = ".")]
+    pub paths: Vec<String>,
+
+    /// Output format.
+    #[arg(short = 'f', long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+
+    /// Write the report to FILE instead of standard output.
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Report only these severities (comma-separated: info, low, medium,
+    /// high, critical; hadolint's style, info, warning, error also work).
+    #[arg(long, value_name = "LEVELS", value_delimiter = ',', value_parser = parse_severity)]
+    pub severity: Vec<Severity>,
+
+    /// Report only findings at or above this severity.
+    #[arg(long, value_name = "SEVERITY", value_parser = parse_severity)]
+    pub min_severity: Option<Severity>,
+
+    /// Fail (exit 1) when an unsuppressed finding at or above this severity
+    /// remains; `none` never fails. [default: low, or the config's `fail-on`]
+    #[arg(long, value_name = "SEVERITY|none", value_parser = parse_fail_on)]
+    pub fail_on: Option<FailOn>,
+
+    /// hadolint's threshold: error = high, warning = medium, info = low,
+    /// style = info, none = never fail.
+    #[arg(
+        short = 't',
+        long,
+        value_enum,
+        value_name = "LEVEL",
+        conflicts_with = "fail_on"
+    )]
+    pub failure_threshold: Option<HadolintThreshold>,
+
+    /// Never fail because of findings (errors still exit 2).
+    #[arg(long)]
+    pub no_fail: bool,
+
+    /// Also run these rules (codes, names or aliases; comma-separated).
+    /// Enables off-by-default and preview rules.
+    #[arg(long, value_name = "CODE", value_delimiter = ',')]
+    pub select: Vec<String>,
+
+    /// Same as --select (for ruff users).
+    #[arg(long, value_name = "CODE", value_delimiter = ',')]
+    pub extend_select: Vec<String>,
+
+    /// Do not run these rules (codes, names or aliases; comma-separated).
+    #[arg(long, value_name = "CODE", value_delimiter = ',')]
+    pub ignore: Vec<String>,
+
+    /// Run preview rules too.
+    #[arg(long)]
+    pub preview: bool,
+
+    /// Use this configuration file instead of searching for dockward.toml.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+
+    /// Do not read any configuration file.
+    #[arg(long)]
+    pub no_config: bool,
+
+    /// Colour the human output.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    /// Print findings only, no summary.
+    #[arg(short, long)]
+    pub quiet: bool,
+
+    /// A registry images may come from (repeatable; globs like
+    /// `*.example.com`). Adds to the configuration's `trusted-registries`.
+    #[arg(long = "trusted-registry", value_name = "REGISTRY")]
+    pub trusted_registries: Vec<String>,
+
+    /// Ignore `# dockward ignore=` and `# hadolint ignore=` comments.
+    #[arg(long)]
+    pub disable_inline_suppressions: bool,
+
+    /// The name under which standard input is reported.
+    #[arg(long, value_name = "NAME", default_value = "<stdin>")]
+    pub stdin_filename: String,
+
+    /// Larger files are reported (DF001) instead of read. Accepts a byte
+    /// count or a K/M/G (KiB/MiB/GiB) suffix.
+    #[arg(long, value_name = "SIZE", default_value = "64MiB", value_parser = parse_size)]
+    pub max_file_size: u64,
+}
+
+/// Output formats of `dockward rule`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RuleFormat {
+    /// A table (or the documentation of one rule).
+    #[value(alias = "table", alias = "tty")]
+    Human,
+    /// JSON.
+    Json,
+}
+
+/// `dockward rule`.
+#[derive(Debug, Args)]
+pub struct RuleArgs {
+    /// A rule code (DF003), name (from-latest-tag) or alias (DL3007,
+    /// AVD-DS-0001, ...). Without it, all rules are listed.
+    #[arg(value_name = "RULE")]
+    pub rule: Option<String>,
+
+    /// Output format.
+    #[arg(short = 'f', long, value_enum, default_value_t = RuleFormat::Human)]
+    pub format: RuleFormat,
+
+    /// Write to FILE instead of standard output.
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// `dockward completion`.
+#[derive(Debug, Args)]
+pub struct CompletionArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+fn parse_severity(s: &str) -> Result<Severity, String> {
+    s.trim()
+        .parse()
+        .map_err(|e: dockward_diagnostics::SeverityParseError| e.to_string())
+}
+
+fn parse_fail_on(s: &str) -> Result<FailOn, String> {
+    s.trim()
+        .parse()
+        .map_err(|e: dockward_rules::config::FailOnParseError| e.to_string())
+}
+
+/// A byte count with an optional K/M/G (or KiB/MiB/GiB, KB/MB/GB, all
+/// binary) suffix.
+pub fn parse_size(s: &str) -> Result<u64, String> {
+    let s = s.trim();
+    let digits_end = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let (number, suffix) = s.split_at(digits_end);
+    let number: u64 = number
+        .parse()
+        .map_err(|_| format!("`{s}` is not a size (examples: 1000000, 512K, 64MiB, 1G)"))?;
+    let shift = match suffix.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 0,
+        "k" | "kb" | "kib" => 10,
+        "m" | "mb" | "mib" => 20,
+        "g" | "gb" | "gib" => 30,
+        _ => return Err(format!("`{s}` has an unknown unit (use K, M or G)")),
+    };
+    number
+        .checked_mul(1 << shift)
+        .ok_or_else(|| format!("`{s}` is too large"))
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    #[test]
+    fn command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn sizes_take_binary_suffixes() {
+        assert_eq!(parse_size("100"), Ok(100));
+        assert_eq!(parse_size("2K"), Ok(2048));
+        assert_eq!(parse_size("64MiB"), Ok(64 << 20));
+        assert_eq!(parse_size("1 g"), Ok(1 << 30));
+        assert!(parse_size("lots").is_err());
+        assert!(parse_size("5T").is_err());
+        assert!(parse_size("99999999999999999999G").is_err());
+    }
+
+    #[test]
+    fn hadolint_thresholds_map_onto_the_scale() {
+        assert_eq!(
+            HadolintThreshold::Style.fail_on(),
+            FailOn::AtLeast(Severity::Info)
+        );
+        assert_eq!(
+            HadolintThreshold::Info.fail_on(),
+            FailOn::AtLeast(Severity::Low)
+        );
+        assert_eq!(
+            HadolintThreshold::Warning.fail_on(),
+            FailOn::AtLeast(Severity::Medium)
+        );
+        assert_eq!(
+            HadolintThreshold::Error.fail_on(),
+            FailOn::AtLeast(Severity::High)
+        );
+        assert_eq!(HadolintThreshold::None.fail_on(), FailOn::Never);
+    }
+}
