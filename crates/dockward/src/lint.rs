@@ -102,11 +102,12 @@ pub fn run(args: &LintArgs) -> anyhow::Result<Status> {
     let color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            printer.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        }
+        ColorChoice::Auto => auto_color(printer.is_terminal()),
     };
     let text = match args.format {
+        Format::Human if args.quiet => {
+            without_summary(&render::human(&report, HumanOptions { color }))
+        }
         Format::Human => render::human(&report, HumanOptions { color }),
         Format::Json => render::json(&report),
         Format::Sarif => render::sarif(&report),
@@ -128,6 +129,28 @@ pub fn run(args: &LintArgs) -> anyhow::Result<Status> {
     } else {
         Status::Success
     })
+}
+
+/// `--color auto`: off when `NO_COLOR` is set and not empty (no-color.org);
+/// otherwise on when `CLICOLOR_FORCE` or `FORCE_COLOR` is set (and not `0`)
+/// or when the output is a terminal.
+fn auto_color(terminal: bool) -> bool {
+    if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
+        return false;
+    }
+    let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty() && v != "0");
+    terminal || set("CLICOLOR_FORCE") || set("FORCE_COLOR")
+}
+
+/// The human report without its last line, the summary (`--quiet`).
+fn without_summary(text: &str) -> String {
+    let body = text.strip_suffix('\n').unwrap_or(text);
+    let findings = body.rfind('\n').map_or("", |end| body[..end].trim_end());
+    if findings.is_empty() {
+        String::new()
+    } else {
+        format!("{findings}\n")
+    }
 }
 
 fn resolve_cli<'a>(

@@ -165,3 +165,64 @@ fn to_json(rules: &[&'static RuleMeta], with_docs: bool) -> String {
     text.push('\n');
     text
 }
+
+#[cfg(test)]
+mod tests {
+    use dockward_diagnostics::{RuleDescriptor, Severity};
+    use dockward_rules::Rule;
+
+    use super::*;
+
+    const fn meta(rule: Rule, status: Status, default_enabled: bool) -> RuleMeta {
+        RuleMeta {
+            rule,
+            status,
+            default_enabled,
+            descriptor: RuleDescriptor {
+                code: rule.code(),
+                name: rule.name(),
+                summary: "a summary",
+                docs: " ## What it does\n Flags things.\n",
+                default_severity: Severity::Low,
+                aliases: &["DS031"],
+                references: &["https://example.com/ref"],
+            },
+        }
+    }
+
+    static NAMES: RuleMeta = meta(Rule::SecretNameInArgEnv, Status::Stable, true);
+    static VALUES: RuleMeta = meta(Rule::SecretValueInInstruction, Status::Preview, false);
+
+    #[test]
+    fn an_alias_of_several_rules_explains_each() {
+        let list: &[&'static RuleMeta] = &[&NAMES, &VALUES];
+        let registry = Registry::new([list]);
+        let found = lookup(&registry, "ds031").expect("known");
+        let text = explain("ds031", &found);
+        assert_eq!(
+            text,
+            "`ds031` is covered by 2 rules: DF062, DF078\n\n\
+             # DF062 secret-name-in-arg-env\n\na summary\n\n\
+             - Severity: low\n- Status: stable\n- Aliases: DS031\n\
+             - References:\n  - https://example.com/ref\n\n\
+             ## What it does\nFlags things.\n\
+             \n---\n\n\
+             # DF078 secret-value-in-instruction\n\na summary\n\n\
+             - Severity: low\n- Status: preview, off by default\n- Aliases: DS031\n\
+             - References:\n  - https://example.com/ref\n\n\
+             ## What it does\nFlags things.\n"
+        );
+        assert!(lookup(&registry, "DS999").is_err());
+    }
+
+    #[test]
+    fn the_table_aligns_columns() {
+        let text = table(&[&NAMES, &VALUES]);
+        assert_eq!(
+            text,
+            "CODE   NAME                         SEVERITY  STATUS                   ALIASES\n\
+             DF062  secret-name-in-arg-env       low       stable                   DS031\n\
+             DF078  secret-value-in-instruction  low       preview, off by default  DS031\n"
+        );
+    }
+}
