@@ -23,12 +23,50 @@ pub enum Command {
     ///
     /// Exit status: 0 when no unsuppressed finding is at or above `--fail-on`,
     /// 1 when one is, 2 on a usage, configuration or input error.
+    #[command(after_long_help = LINT_HELP)]
     Lint(LintArgs),
     /// List the rules, or explain one (by code, name or alias).
     Rule(RuleArgs),
     /// Print a shell completion script.
     Completion(CompletionArgs),
 }
+
+/// The long help of `dockward lint`: configuration and suppressions.
+const LINT_HELP: &str = "\
+Configuration:
+  The nearest dockward.toml in the directory of the first PATH or one of its
+  parents (the working directory for `-`) is read, unless --config FILE names
+  one or --no-config is given:
+
+    [lint]
+    select = [\"DF055\"]            # also run these (off-by-default, preview)
+    ignore = [\"DL3008\", \"DF016\"]  # codes, names or aliases, any case
+    fail-on = \"medium\"            # info|low|medium|high|critical|none
+    preview = false
+    disable-inline-suppressions = false
+    trusted-registries = [\"docker.io\", \"*.example.com\"]
+    strict-labels = false
+    [lint.severity]                 # per-rule severity overrides
+    DF009 = \"low\"
+    [lint.label-schema]
+    maintainer = \"email\"
+
+  The command line wins over the file: its scalars replace the file's, its
+  lists (--select, --ignore, --trusted-registry) are added to the file's, and
+  a rule selected on the command line runs even if the file ignores it (and
+  the other way round).
+
+Inline suppressions:
+  # dockward ignore=CODE[,CODE] [reason]   the next instruction; other comment
+                                           lines may come in between
+  # dockward stage ignore=CODE,...         the stage of the FROM that follows
+  # dockward global ignore=CODE,...        the whole file
+  # hadolint ignore=DL3008,DL3015          the instruction on the very next
+                                           line only (as in hadolint)
+  # hadolint stage ignore=... / # hadolint global ignore=...
+  hadolint codes are matched through dockward's aliases. Suppressed findings
+  do not count for the exit status; SARIF and JSON list them as suppressed.
+  --disable-inline-suppressions ignores all of these comments.";
 
 /// Output formats of findings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -138,6 +176,12 @@ pub struct LintArgs {
     /// Enables off-by-default and preview rules.
     #[arg(long, value_name = "CODE", value_delimiter = ',')]
     pub select: Vec<String>,
+
+    /// Run only these rules (codes, names or aliases; comma-separated),
+    /// whatever their status and the configuration's selection; --ignore
+    /// still applies. For trying a rule on many files.
+    #[arg(long, value_name = "CODE", value_delimiter = ',')]
+    pub only: Vec<String>,
 
     /// Same as --select (for ruff users).
     #[arg(long, value_name = "CODE", value_delimiter = ',')]
@@ -263,6 +307,22 @@ mod tests {
     #[test]
     fn command_line_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn the_configuration_example_in_the_help_is_valid() {
+        let example: String = LINT_HELP
+            .lines()
+            .skip_while(|l| l.trim() != "[lint]")
+            .take_while(|l| !l.trim().is_empty())
+            .map(|l| format!("{}\n", l.trim()))
+            .collect();
+        assert!(example.contains("label-schema"), "{example}");
+        let section =
+            dockward_rules::config::parse_section::<dockward_lint::LintSettings>(&example, "lint")
+                .unwrap_or_else(|e| panic!("{e}:\n{example}"));
+        assert_eq!(section.rules.select.len(), 1);
+        assert_eq!(section.settings.trusted_registries.len(), 2);
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! the command line replace the file's; lists (`--select`, `--ignore`,
 //! `--trusted-registry`) add to the file's, and a rule selected on the command
 //! line is run even if the file ignores it (and the other way round).
+//! `--only` replaces every selection with its list (ignores still apply).
 
 use std::fs::File;
 use std::io;
@@ -38,9 +39,13 @@ pub fn run(args: &LintArgs) -> anyhow::Result<Status> {
     let registry = registry();
     let cli_select = resolve_cli(&registry, args.select.iter().chain(&args.extend_select))?;
     let cli_ignore = resolve_cli(&registry, &args.ignore)?;
+    let cli_only = resolve_cli(&registry, &args.only)?;
     let targets = discover::discover(&args.paths, &args.stdin_filename)?;
     let config = load_config(args)?;
-    let options = Options::new(args, &registry, config.as_ref(), &cli_select, &cli_ignore)?;
+    let mut options = Options::new(args, &registry, config.as_ref(), &cli_select, &cli_ignore)?;
+    if !args.only.is_empty() {
+        options.selection.restrict_to(&cli_only);
+    }
 
     let stdin = if targets.iter().any(|t| t.source == Source::Stdin) {
         Some(

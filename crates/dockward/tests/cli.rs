@@ -533,6 +533,11 @@ fn rule_selection_follows_status_and_flags() {
     assert!(selected.contains(&opt_in.code().to_owned()));
     assert_eq!(selected.len(), by_default.len() + 1);
 
+    let only = enabled_rules(&dir, &["--only", &format!("{},dl3007", opt_in.code())]);
+    assert_eq!(only, [opt_in.code().to_owned(), "DF003".to_owned()]);
+    let only = enabled_rules(&dir, &["--only", "DF001,DF003", "--ignore", "DF001"]);
+    assert_eq!(only, ["DF003"]);
+
     let ignored = enabled_rules(&dir, &["--ignore", "DF001,DF003"]);
     assert!(
         !ignored.iter().any(|c| c == "DF001" || c == "DF003"),

@@ -6,7 +6,8 @@
 //! - a preview rule enabled by default while preview mode is on,
 //!
 //! and it is not ignored. Deprecated rules never run. `DF001` (parse errors)
-//! always runs unless ignored.
+//! always runs unless ignored. [`Selection::restrict_to`] (`--only`) replaces
+//! all of this with an explicit list.
 //!
 //! Configuration is applied in layers (the configuration file, then the
 //! command line): a later layer's `select` undoes an earlier layer's `ignore`
@@ -23,6 +24,7 @@ use crate::{Registry, RegistryError, Rule, RuleMeta, Status};
 pub struct Selection {
     selected: BTreeSet<Rule>,
     ignored: BTreeSet<Rule>,
+    only: Option<BTreeSet<Rule>>,
     preview: bool,
 }
 
@@ -52,10 +54,19 @@ impl Selection {
         }
     }
 
+    /// Runs exactly `rules` (minus ignored and deprecated ones), whatever
+    /// their status: for trying one rule on many files.
+    pub fn restrict_to(&mut self, rules: &[Rule]) {
+        self.only = Some(rules.iter().copied().collect());
+    }
+
     /// Whether the rule described by `meta` runs.
     pub fn is_enabled(&self, meta: &RuleMeta) -> bool {
         if meta.status == Status::Deprecated || self.ignored.contains(&meta.rule) {
             return false;
+        }
+        if let Some(only) = &self.only {
+            return only.contains(&meta.rule);
         }
         if meta.rule == Rule::ParseError || self.selected.contains(&meta.rule) {
             return true;
@@ -190,6 +201,18 @@ mod tests {
         assert!(selection.is_enabled(&STABLE));
         selection.apply_layer(&[], &[Rule::FromLatestTag]);
         assert!(!selection.is_enabled(&STABLE));
+    }
+
+    #[test]
+    fn restricting_runs_exactly_the_listed_rules() {
+        let mut selection = Selection::new(true);
+        selection.restrict_to(&[Rule::HealthcheckMissing, Rule::CdInRun, Rule::FromLatestTag]);
+        selection.apply_layer(&[], &[Rule::FromLatestTag]);
+        assert!(selection.is_enabled(&OPT_IN));
+        assert!(!selection.is_enabled(&GONE));
+        assert!(!selection.is_enabled(&STABLE));
+        assert!(!selection.is_enabled(&PARSE));
+        assert!(!selection.is_enabled(&PREVIEW));
     }
 
     #[test]
