@@ -18,6 +18,8 @@ pub struct Cli {
 
 /// The subcommands.
 #[derive(Debug, Subcommand)]
+// Parsed once per run; boxing would only add noise.
+#[allow(clippy::large_enum_variant)]
 pub enum Command {
     /// Lint Dockerfiles and Containerfiles.
     ///
@@ -315,7 +317,7 @@ mod tests {
             .lines()
             .skip_while(|l| l.trim() != "[lint]")
             .take_while(|l| !l.trim().is_empty())
-            .map(|l| format!("{}\n", l.trim()))
+            .flat_map(|l| [l.trim(), "\n"])
             .collect();
         assert!(example.contains("label-schema"), "{example}");
         let section =
