@@ -37,16 +37,16 @@ pub fn registry() -> Registry {
 /// Runs `dockward lint`.
 pub fn run(args: &LintArgs) -> anyhow::Result<Status> {
     let registry = registry();
-    let cli_select = resolve_cli(&registry, args.select.iter().chain(&args.extend_select))?;
-    let cli_ignore = resolve_cli(&registry, &args.ignore)?;
-    let cli_only = resolve_cli(&registry, &args.only)?;
+    let cli = CliRules {
+        select: resolve_cli(&registry, args.select.iter().chain(&args.extend_select))?,
+        ignore: resolve_cli(&registry, &args.ignore)?,
+        only: (!args.only.is_empty())
+            .then(|| resolve_cli(&registry, &args.only))
+            .transpose()?,
+    };
     let targets = discover::discover(&args.paths, &args.stdin_filename)?;
     let config = load_config(args)?;
-    let mut options = Options::new(args, &registry, config.as_ref(), &cli_select, &cli_ignore)?;
-    if !args.only.is_empty() {
-        options.selection.restrict_to(&cli_only);
-    }
-
+    let options = Options::new(args, &registry, config.as_ref(), &cli)?;
     let stdin = if targets.iter().any(|t| t.source == Source::Stdin) {
         Some(
             input::read_bounded(io::stdin().lock(), args.max_file_size)
@@ -55,17 +55,49 @@ pub fn run(args: &LintArgs) -> anyhow::Result<Status> {
     } else {
         None
     };
+    let (report, failed_inputs) = lint_all(&targets, stdin.as_ref(), &registry, &options, args);
+
+    let printer = Printer::new(args.output.as_deref());
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => auto_color(printer.is_terminal()),
+    };
+    printer.result(&render(&report, args.format, args.quiet, color))?;
+
+    if failed_inputs {
+        return Ok(Status::Error);
+    }
+    let failing = report
+        .diagnostics
+        .iter()
+        .any(|d| d.suppression.is_none() && options.fail_on.fails(d.severity));
+    Ok(if failing {
+        Status::Failure
+    } else {
+        Status::Success
+    })
+}
+
+/// Lints every target in parallel; the report keeps the targets' order.
+/// Targets that cannot be read are reported on stderr (the flag is true).
+fn lint_all(
+    targets: &[Target],
+    stdin: Option<&Content>,
+    registry: &Registry,
+    options: &Options,
+    args: &LintArgs,
+) -> (Report, bool) {
     let outcomes: Vec<anyhow::Result<Linted>> = targets
         .par_iter()
         .map(|target| {
             let content = match &target.source {
-                Source::Stdin => stdin.clone().unwrap_or(Content::Text(String::new())),
+                Source::Stdin => stdin.cloned().unwrap_or(Content::Text(String::new())),
                 Source::File(path) => read_file(path, args.max_file_size)?,
             };
-            Ok(lint_target(target, content, &registry, &options))
+            Ok(lint_target(target, content, registry, options))
         })
         .collect();
-
     let mut failed_inputs = false;
     let mut report = Report {
         tool: ToolInfo {
@@ -77,7 +109,7 @@ pub fn run(args: &LintArgs) -> anyhow::Result<Status> {
         sources: Vec::new(),
         rules: options
             .selection
-            .enabled(&registry)
+            .enabled(registry)
             .map(|meta| &meta.descriptor)
             .collect(),
     };
@@ -102,38 +134,19 @@ pub fn run(args: &LintArgs) -> anyhow::Result<Status> {
             }
         }
     }
+    (report, failed_inputs)
+}
 
-    let printer = Printer::new(args.output.as_deref());
-    let color = match args.color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => auto_color(printer.is_terminal()),
-    };
-    let text = match args.format {
-        Format::Human if args.quiet => {
-            without_summary(&render::human(&report, HumanOptions { color }))
-        }
-        Format::Human => render::human(&report, HumanOptions { color }),
-        Format::Json => render::json(&report),
-        Format::Sarif => render::sarif(&report),
-        Format::Checkstyle => render::checkstyle(&report),
-        Format::Junit => render::junit(&report),
-        Format::Github => render::github(&report),
-    };
-    printer.result(&text)?;
-
-    if failed_inputs {
-        return Ok(Status::Error);
+fn render(report: &Report, format: Format, quiet: bool, color: bool) -> String {
+    match format {
+        Format::Human if quiet => without_summary(&render::human(report, HumanOptions { color })),
+        Format::Human => render::human(report, HumanOptions { color }),
+        Format::Json => render::json(report),
+        Format::Sarif => render::sarif(report),
+        Format::Checkstyle => render::checkstyle(report),
+        Format::Junit => render::junit(report),
+        Format::Github => render::github(report),
     }
-    let failing = report
-        .diagnostics
-        .iter()
-        .any(|d| d.suppression.is_none() && options.fail_on.fails(d.severity));
-    Ok(if failing {
-        Status::Failure
-    } else {
-        Status::Success
-    })
 }
 
 /// `--color auto`: off when `NO_COLOR` is set and not empty (no-color.org);
@@ -156,6 +169,14 @@ fn without_summary(text: &str) -> String {
     } else {
         format!("{findings}\n")
     }
+}
+
+/// Rule lists given on the command line, resolved.
+#[derive(Debug)]
+struct CliRules {
+    select: Vec<Rule>,
+    ignore: Vec<Rule>,
+    only: Option<Vec<Rule>>,
 }
 
 fn resolve_cli<'a>(
@@ -260,8 +281,7 @@ impl Options {
         args: &LintArgs,
         registry: &Registry,
         file: Option<&ConfigFile>,
-        cli_select: &[Rule],
-        cli_ignore: &[Rule],
+        cli: &CliRules,
     ) -> anyhow::Result<Self> {
         let section = match file {
             Some(file) => config::parse_section::<LintSettings>(&file.text, "lint")
@@ -278,7 +298,10 @@ impl Options {
             &config::resolve_rules(registry, &rules.select).map_err(in_file)?,
             &config::resolve_rules(registry, &rules.ignore).map_err(in_file)?,
         );
-        selection.apply_layer(cli_select, cli_ignore);
+        selection.apply_layer(&cli.select, &cli.ignore);
+        if let Some(only) = &cli.only {
+            selection.restrict_to(only);
+        }
         let mut overrides = SeverityOverrides::default();
         for (code, severity) in &rules.severity {
             for rule in
