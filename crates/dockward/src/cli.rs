@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use dockward_diagnostics::Severity;
+use dockward_lint::LabelType;
 use dockward_rules::config::FailOn;
 
 /// Container security toolkit.
@@ -209,6 +210,10 @@ pub struct LintArgs {
     #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
 
+    /// Same as --color never (hadolint's flag).
+    #[arg(long, conflicts_with = "color")]
+    pub no_color: bool,
+
     /// Print findings only, no summary.
     #[arg(short, long)]
     pub quiet: bool,
@@ -219,8 +224,18 @@ pub struct LintArgs {
     pub trusted_registries: Vec<String>,
 
     /// Ignore `# dockward ignore=` and `# hadolint ignore=` comments.
-    #[arg(long)]
+    #[arg(long, alias = "disable-ignore-pragma")]
     pub disable_inline_suppressions: bool,
+
+    /// A label every image must carry, with the format of its value
+    /// (repeatable): `LABEL:FORMAT`, FORMAT one of text, url, semver, hash,
+    /// rfc3339, spdx, email. Adds to the configuration's `label-schema`.
+    #[arg(long, value_name = "LABEL:FORMAT", value_parser = parse_required_label)]
+    pub require_label: Vec<(String, LabelType)>,
+
+    /// Report labels not in the label schema.
+    #[arg(long)]
+    pub strict_labels: bool,
 
     /// The name under which standard input is reported.
     #[arg(long, value_name = "NAME", default_value = "<stdin>")]
@@ -279,6 +294,23 @@ fn parse_fail_on(s: &str) -> Result<FailOn, String> {
         .map_err(|e: dockward_rules::config::FailOnParseError| e.to_string())
 }
 
+fn parse_required_label(s: &str) -> Result<(String, LabelType), String> {
+    use serde::Deserialize as _;
+    use serde::de::IntoDeserializer as _;
+    let (label, format) = s
+        .rsplit_once(':')
+        .ok_or_else(|| format!("`{s}` is not LABEL:FORMAT"))?;
+    if label.is_empty() {
+        return Err(format!("`{s}` names no label"));
+    }
+    let deserializer: serde::de::value::StrDeserializer<'_, serde::de::value::Error> =
+        format.trim().into_deserializer();
+    let format = LabelType::deserialize(deserializer).map_err(|_| {
+        format!("unknown label format `{format}` (expected text, url, semver, hash, rfc3339, spdx or email)")
+    })?;
+    Ok((label.to_owned(), format))
+}
+
 /// A byte count with an optional K/M/G (or KiB/MiB/GiB, KB/MB/GB, all
 /// binary) suffix.
 pub fn parse_size(s: &str) -> Result<u64, String> {
@@ -325,6 +357,21 @@ mod tests {
                 .unwrap_or_else(|e| panic!("{e}:\n{example}"));
         assert_eq!(section.rules.select.len(), 1);
         assert_eq!(section.settings.trusted_registries.len(), 2);
+    }
+
+    #[test]
+    fn required_labels_name_a_format() {
+        assert_eq!(
+            parse_required_label("org.opencontainers.image.source:url"),
+            Ok(("org.opencontainers.image.source".to_owned(), LabelType::Url))
+        );
+        assert_eq!(
+            parse_required_label("maintainer:email"),
+            Ok(("maintainer".to_owned(), LabelType::Email))
+        );
+        assert!(parse_required_label("maintainer").is_err());
+        assert!(parse_required_label(":url").is_err());
+        assert!(parse_required_label("a:phone").is_err());
     }
 
     #[test]

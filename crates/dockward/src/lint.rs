@@ -59,6 +59,7 @@ pub fn run(args: &LintArgs) -> anyhow::Result<Status> {
 
     let printer = Printer::new(args.output.as_deref());
     let color = match args.color {
+        _ if args.no_color => false,
         ColorChoice::Always => true,
         ColorChoice::Never => false,
         ColorChoice::Auto => auto_color(printer.is_terminal()),
@@ -322,6 +323,10 @@ impl Options {
         settings
             .trusted_registries
             .extend(args.trusted_registries.iter().cloned());
+        settings
+            .label_schema
+            .extend(args.require_label.iter().cloned());
+        settings.strict_labels |= args.strict_labels;
         Ok(Options {
             selection,
             overrides,

@@ -272,6 +272,30 @@ fn exit_codes_follow_the_failure_threshold() {
         ),
         (&["lint", "--format", "yaml", "clean.Dockerfile"], 2),
         (&["lint", "--config", "missing.toml", "clean.Dockerfile"], 2),
+        (
+            &[
+                "lint",
+                "--require-label",
+                "maintainer:phone",
+                "clean.Dockerfile",
+            ],
+            2,
+        ),
+        (
+            &["lint", "--require-label", "maintainer", "clean.Dockerfile"],
+            2,
+        ),
+        (
+            &[
+                "lint",
+                "--no-color",
+                "--color",
+                "always",
+                "clean.Dockerfile",
+            ],
+            2,
+        ),
+        (&["lint", "--disable-ignore-pragma", "clean.Dockerfile"], 0),
         (&["frobnicate"], 2),
         (&["--help"], 0),
         (&["--version"], 0),
@@ -639,6 +663,7 @@ fn colour_follows_the_flag_and_the_environment() {
         (&[], &[("FORCE_COLOR", "1"), ("NO_COLOR", "1")], false),
         (&[], &[("FORCE_COLOR", "1"), ("NO_COLOR", "")], true),
         (&[], &[("FORCE_COLOR", "0")], false),
+        (&["--no-color"], &[("FORCE_COLOR", "1")], false),
     ];
     for (flags, env, coloured) in cases {
         let mut args = vec!["lint", "latest.Dockerfile"];
