@@ -11,7 +11,7 @@ use walkdir::{DirEntry, WalkDir};
 const SKIPPED_DIRS: &[&str] = &[".git", "node_modules", "target"];
 
 /// File names searched for in directories.
-const DOCKERFILE_NAMES: &[&str] = &[
+pub const DOCKERFILE_NAMES: &[&str] = &[
     "Dockerfile",
     "Containerfile",
     "*.Dockerfile",

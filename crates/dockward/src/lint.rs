@@ -45,6 +45,13 @@ pub fn run(args: &LintArgs) -> anyhow::Result<Status> {
             .transpose()?,
     };
     let targets = discover::discover(&args.paths, &args.stdin_filename)?;
+    if targets.is_empty() {
+        printer::warning(&format!(
+            "no Dockerfile found in {} (searched for {})",
+            args.paths.join(", "),
+            discover::DOCKERFILE_NAMES.join(", ")
+        ));
+    }
     let config = load_config(args)?;
     let options = Options::new(args, &registry, config.as_ref(), &cli)?;
     let stdin = if targets.iter().any(|t| t.source == Source::Stdin) {

@@ -71,6 +71,11 @@ pub fn to_stdout(text: &str) -> io::Result<()> {
     out.flush()
 }
 
+/// `warning: ...` on standard error.
+pub fn warning(message: &str) {
+    to_stderr(&format!("warning: {message}\n"));
+}
+
 /// Prints an error and its causes, one per line.
 pub fn error_chain(error: &anyhow::Error) {
     let mut text = format!("error: {error}\n");

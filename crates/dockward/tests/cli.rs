@@ -816,6 +816,16 @@ fn glob_patterns_are_expanded() {
     assert_eq!(subjects(&run), expected);
     let run = dockward(tree.path(), &["lint", "-f", "json", "*.md"]);
     assert_eq!(subjects(&run), ["README.md"]);
+    // A skipped directory given explicitly is searched.
+    let run = dockward(tree.path(), &["lint", "-f", "json", "node_modules"]);
+    assert_eq!(subjects(&run), ["node_modules/pkg/Dockerfile"]);
+    fs::create_dir(tree.path().join("docs")).expect("mkdir");
+    fs::write(tree.path().join("docs/index.md"), "# docs\n").expect("write");
+    let run = dockward(tree.path(), &["lint", "-q", "docs"]);
+    assert_eq!(run.code, 0);
+    insta::assert_snapshot!("no_dockerfile_found", run.transcript());
+    let run = dockward(tree.path(), &["lint", "-f", "json", "*.md"]);
+    assert_eq!(subjects(&run), ["README.md"]);
 }
 
 #[test]
