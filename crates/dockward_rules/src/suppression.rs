@@ -246,6 +246,26 @@ mod tests {
     }
 
     #[test]
+    fn non_ascii_text_ends_the_codes() {
+        assert_eq!(
+            codes("# dockward ignore=DF003é").map(|c| (c.2, c.3)),
+            Some((vec!["DF003".to_owned()], Some("é".to_owned())))
+        );
+        assert_eq!(codes("# dockwardé ignore=DF003"), None);
+        assert_eq!(codes("# dockwärd ignore=DF003"), None);
+        assert_eq!(
+            codes("# hadolint ignore=DL3008é"),
+            Some((
+                PragmaTool::Hadolint,
+                PragmaScope::Next,
+                vec!["DL3008".to_owned()],
+                Some("é".to_owned())
+            ))
+        );
+        assert_eq!(codes("# dockward ignore=,DF003"), None);
+    }
+
+    #[test]
     fn other_comments_are_not_pragmas() {
         for comment in [
             "# install packages",
