@@ -33,6 +33,7 @@ mod from_untagged_image;
 mod gem_unpinned;
 mod go_install_unpinned;
 mod healthcheck_missing;
+mod helpers;
 mod inline_pragma;
 mod instruction_before_from;
 mod invalid_label_key;
