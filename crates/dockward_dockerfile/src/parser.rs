@@ -212,7 +212,7 @@ impl Parser<'_> {
         let text = self.text;
         let mut out = Vec::new();
         let mut end = None;
-        for marker in heredoc::markers(line) {
+        for marker in heredoc::markers(line, &mut self.errors) {
             let mut body_start = None;
             let mut body_end = last.next;
             let mut terminated = false;

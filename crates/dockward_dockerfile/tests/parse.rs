@@ -3,6 +3,8 @@
 
 mod common;
 
+use std::fmt::Write as _;
+
 use dockward_dockerfile::{
     CommandLine, Dockerfile, Healthcheck, Instruction, InstructionKind, Keyword, Span, Spanned,
     StageBase, parse,
@@ -776,11 +778,11 @@ fn many_stages_and_global_args_stay_linear() {
     let mut text = String::new();
     for n in 0..50_000_usize {
         let previous = n.saturating_sub(1);
-        text.push_str(&format!("ARG A{n}=${{A{previous}:-v}}\n"));
+        writeln!(text, "ARG A{n}=${{A{previous}:-v}}").expect("write to string");
     }
     text.push_str("FROM alpine AS s0\n");
     for n in 1..50_000 {
-        text.push_str(&format!("FROM S{} AS s{n}\n", n - 1));
+        writeln!(text, "FROM S{} AS s{n}", n - 1).expect("write to string");
     }
     let df = ok(&text);
     assert_eq!(df.stages.len(), 50_000);
