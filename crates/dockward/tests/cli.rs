@@ -558,7 +558,9 @@ fn rule_selection_follows_status_and_flags() {
     assert_eq!(selected.len(), by_default.len() + 1);
 
     let only = enabled_rules(&dir, &["--only", &format!("{},dl3007", opt_in.code())]);
-    assert_eq!(only, [opt_in.code().to_owned(), "DF003".to_owned()]);
+    let mut expected = vec![opt_in.code().to_owned(), "DF003".to_owned()];
+    expected.sort();
+    assert_eq!(only, expected);
     let only = enabled_rules(&dir, &["--only", "DF001,DF003", "--ignore", "DF001"]);
     assert_eq!(only, ["DF003"]);
 
@@ -907,9 +909,32 @@ fn rule_lists_every_rule() {
 fn rule_explains_one_rule_by_code_name_or_alias() {
     let by_code = dockward(&fixtures(), &["rule", "DF003"]);
     assert_eq!(by_code.code, 0);
-    for key in ["dl3007", "from-latest-tag", "AVD-DS-0001"] {
+    for key in ["dl3007", "from-latest-tag", "df003"] {
         let run = dockward(&fixtures(), &["rule", key]);
         assert_eq!(run.stdout, by_code.stdout, "{key}");
+    }
+    // An alias several rules declare explains each of them.
+    let shared = registry()
+        .all()
+        .iter()
+        .flat_map(|m| m.descriptor.aliases.iter().copied())
+        .find(|alias| registry().resolve(alias).is_ok_and(|found| found.len() > 1))
+        .expect("some alias is shared (Trivy's DS001 covers untagged and latest)");
+    let found = registry().resolve(shared).expect("known");
+    let run = dockward(&fixtures(), &["rule", shared]);
+    assert_eq!(run.code, 0);
+    let codes: Vec<&str> = found.iter().map(|m| m.code()).collect();
+    assert!(
+        run.stdout.starts_with(&format!(
+            "`{shared}` is covered by {} rules: {}\n",
+            found.len(),
+            codes.join(", ")
+        )),
+        "{}",
+        run.stdout
+    );
+    for code in codes {
+        assert!(run.stdout.contains(&format!("\n# {code} ")), "{code}");
     }
     insta::assert_snapshot!("rule_df003", by_code.transcript());
     let json = dockward(&fixtures(), &["rule", "-f", "json", "DL3007"]).json();
