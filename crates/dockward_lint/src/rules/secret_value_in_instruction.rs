@@ -201,12 +201,11 @@ fn contains_ignore_case(haystack: &str, needle: &str) -> bool {
 
 fn find_secrets(text: &str) -> Vec<Found<'_>> {
     let mut found: Vec<Found<'_>> = Vec::new();
+    // Keywords are lowercase (a test checks it): lowercase the text once and
+    // let `str::contains` (memchr-based) do the pre-filtering.
+    let lower = text.to_ascii_lowercase();
     for (pattern, regex) in COMPILED.iter() {
-        if !pattern
-            .keywords
-            .iter()
-            .any(|k| contains_ignore_case(text, k))
-        {
+        if !pattern.keywords.iter().any(|k| lower.contains(k)) {
             continue;
         }
         for caps in regex.captures_iter(text) {
@@ -264,6 +263,15 @@ mod tests {
     #[test]
     fn every_pattern_compiles() {
         assert_eq!(COMPILED.len(), PATTERNS.len());
+    }
+
+    #[test]
+    fn keywords_are_lowercase_for_the_prefilter() {
+        for pattern in PATTERNS {
+            for keyword in pattern.keywords {
+                assert_eq!(*keyword, keyword.to_ascii_lowercase(), "{}", pattern.title);
+            }
+        }
     }
 
     fn titles(text: &str) -> Vec<&'static str> {
