@@ -217,7 +217,8 @@ pub(crate) fn effective(command: &SimpleCommand, index: usize) -> Option<Cmd<'_>
     let mut args: &[Word] = &command.args;
     // A wrapper chain is short; the bound only guards against odd input.
     for _ in 0..16 {
-        let Some(wrapper) = WRAPPERS.iter().find(|w| w.name == basename(&name.text)) else {
+        let program = basename(&name.text);
+        let Some(wrapper) = WRAPPERS.iter().find(|w| w.name == program) else {
             break;
         };
         let (next, rest) = unwrap_one(wrapper, args)?;

@@ -175,10 +175,15 @@ const PATTERNS: &[Pattern] = &[
     },
 ];
 
-static COMPILED: LazyLock<Vec<(&'static Pattern, Regex)>> = LazyLock::new(|| {
+/// Each pattern with its compiled regex and its keywords lowercased for the
+/// case-insensitive pre-filter.
+static COMPILED: LazyLock<Vec<(&'static Pattern, Regex, Vec<String>)>> = LazyLock::new(|| {
     PATTERNS
         .iter()
-        .filter_map(|p| Regex::new(p.regex).ok().map(|r| (p, r)))
+        .filter_map(|p| {
+            let keywords = p.keywords.iter().map(|k| k.to_ascii_lowercase()).collect();
+            Regex::new(p.regex).ok().map(|r| (p, r, keywords))
+        })
         .collect()
 });
 
@@ -201,12 +206,11 @@ fn contains_ignore_case(haystack: &str, needle: &str) -> bool {
 
 fn find_secrets(text: &str) -> Vec<Found<'_>> {
     let mut found: Vec<Found<'_>> = Vec::new();
-    for (pattern, regex) in COMPILED.iter() {
-        if !pattern
-            .keywords
-            .iter()
-            .any(|k| contains_ignore_case(text, k))
-        {
+    // Keywords match case-insensitively: lowercase the text once and let
+    // `str::contains` (memchr-based) do the pre-filtering.
+    let lower = text.to_ascii_lowercase();
+    for (pattern, regex, keywords) in COMPILED.iter() {
+        if !keywords.iter().any(|k| lower.contains(k.as_str())) {
             continue;
         }
         for caps in regex.captures_iter(text) {
