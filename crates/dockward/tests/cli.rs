@@ -341,7 +341,7 @@ fn config_errors_point_into_the_file() {
         .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
-    assert_eq!(names.len(), 8);
+    assert_eq!(names.len(), 9);
     let mut out = String::new();
     for name in names {
         let config = format!("bad/{name}");

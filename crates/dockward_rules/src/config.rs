@@ -225,12 +225,24 @@ where
             }
         }
     }
+    let keys: Vec<(String, Span)> = rest
+        .iter()
+        .map(|(key, value)| (key.get_ref().to_string(), span_of(value)))
+        .collect();
     let settings = S::deserialize(ValueDeserializer::from(Spanned::new(
         value_span.start..value_span.end,
         DeValue::Table(rest),
     )))
     .map_err(|e| {
         let mut error = ConfigError::from_toml(&e);
+        let inside = |span: Span| {
+            error
+                .span
+                .is_some_and(|e| span.start <= e.start && e.end <= span.end)
+        };
+        if let Some((key, _)) = keys.iter().find(|(_, span)| inside(*span)) {
+            error.message = format!("`{key}`: {}", error.message);
+        }
         if error.message.starts_with("unknown field") {
             let shared: Vec<String> = SHARED_KEYS.iter().map(|k| format!("`{k}`")).collect();
             error.message = format!(
