@@ -5,8 +5,8 @@
 //!   only as [`allowed_dependencies`] says.
 //! - [`rule_files`]: every rule file under `crates/dockward_lint/src/rules/` is
 //!   declared in `mod.rs`, registered in `RULES`, and has its fixtures.
-//! - [`print_macros`]: no printing or `dbg` macro in the library crates (only the
-//!   binary's printer writes to stdout/stderr).
+//! - [`print_macros`]: no `print`, `println`, `eprint`, `eprintln` or `dbg` macro
+//!   in the library crates (only the binary's printer writes to stdout/stderr).
 //! - [`unfinished_code`]: no `todo` or `unimplemented` macro anywhere.
 //!
 //! Each check returns [`Problem`]s; `tests/tidy.rs` runs them all, so CI enforces them.
@@ -310,7 +310,7 @@ const PRINT_MACROS: &str = "print-macros";
 const UNFINISHED_CODE: &str = "unfinished-code";
 
 /// Macros only the binary may call: its printer owns stdout and stderr.
-pub const PRINTING: &[&str] = &["println", "eprintln", "dbg"];
+pub const PRINTING: &[&str] = &["print", "println", "eprint", "eprintln", "dbg"];
 /// Macros no committed code may call.
 pub const UNFINISHED: &[&str] = &["todo", "unimplemented"];
 
@@ -522,9 +522,13 @@ mod tests {
         let text = format!(
             "// {println}!(\"in a comment\")\n\
              fn f() {{\n    {eprintln}!(\"x\");\n    let _ = {dbg}![1];\n\
-             \x20   my_{dbg}!(1);\n    let s = \"{println}! is banned\";\n    {todo}!()\n}}\n"
+             \x20   my_{dbg}!(1);\n    let s = \"{println}! is banned\";\n    {todo}!()\n\
+             \x20   print! {{ \"x\" }}\n}}\n"
         );
-        assert_eq!(macro_calls(&text, PRINTING), [(3, "eprintln"), (4, "dbg")]);
+        assert_eq!(
+            macro_calls(&text, PRINTING),
+            [(3, "eprintln"), (4, "dbg"), (8, "print")]
+        );
         assert_eq!(macro_calls(&text, UNFINISHED), [(7, "todo")]);
     }
 
