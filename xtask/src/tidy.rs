@@ -224,12 +224,13 @@ fn declares_module(mod_rs: &str, module: &str) -> bool {
 
 /// The problems with the rule files `modules` (file stems, e.g.
 /// `from_latest_tag`), given the text of `mod.rs`, the registered rules, and
-/// which fixture files exist (`exists("DF003/fail.Dockerfile")`).
+/// the fixture files (relative to the fixtures directory, e.g.
+/// `DF003/fail.Dockerfile`).
 pub fn check_rule_files(
     modules: &BTreeSet<String>,
     mod_rs: &str,
     registered: &[Registered],
-    fixture_exists: &dyn Fn(&str) -> bool,
+    fixtures: &BTreeSet<String>,
 ) -> Vec<Problem> {
     let mut problems = Vec::new();
     let mut report = |message: String| problems.push(Problem::new(RULE_FILES, message));
@@ -250,7 +251,7 @@ pub fn check_rule_files(
         };
         for fixture in ["fail.Dockerfile", "pass.Dockerfile"] {
             let relative = format!("{}/{fixture}", rule.code);
-            if !fixture_exists(&relative) {
+            if !fixtures.contains(&relative) {
                 report(format!(
                     "{file}: {} has no fixture {LINT_FIXTURES_DIR}/{relative}",
                     rule.code
@@ -267,7 +268,47 @@ pub fn check_rule_files(
             ));
         }
     }
+    let fixture_dirs: BTreeSet<&str> = fixtures
+        .iter()
+        .filter_map(|f| f.split_once('/').map(|(dir, _)| dir))
+        .collect();
+    for dir in fixture_dirs {
+        if !registered.iter().any(|r| r.code == dir) {
+            report(format!(
+                "{LINT_FIXTURES_DIR}/{dir}: no registered rule has the code `{dir}`"
+            ));
+        }
+    }
     problems
+}
+
+/// Files one directory down in `dir` (`DF003/fail.Dockerfile`), or none if `dir` is absent.
+fn files_in_subdirectories(dir: &Path) -> anyhow::Result<BTreeSet<String>> {
+    let mut files = BTreeSet::new();
+    let walker = walkdir::WalkDir::new(dir).min_depth(2).max_depth(2);
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e)
+                if e.io_error()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::NotFound) =>
+            {
+                break;
+            }
+            Err(e) => return Err(e).with_context(|| format!("walking {}", dir.display())),
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        if let Ok(relative) = entry.path().strip_prefix(dir) {
+            let parts: Vec<String> = relative
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            files.insert(parts.join("/"));
+        }
+    }
+    Ok(files)
 }
 
 /// Checks the Dockerfile rule files against `mod.rs`, `dockward_lint::RULES` and the fixtures.
@@ -294,13 +335,8 @@ pub fn rule_files(root: &Path) -> anyhow::Result<Vec<Problem>> {
             name: r.meta.descriptor.name,
         })
         .collect();
-    let fixtures = root.join(LINT_FIXTURES_DIR);
-    Ok(check_rule_files(
-        &modules,
-        &mod_rs,
-        &registered,
-        &|relative| fixtures.join(relative).is_file(),
-    ))
+    let fixtures = files_in_subdirectories(&root.join(LINT_FIXTURES_DIR))?;
+    Ok(check_rule_files(&modules, &mod_rs, &registered, &fixtures))
 }
 
 // ---------------------------------------------------------------------------
@@ -503,17 +539,26 @@ mod tests {
             },
         ];
         let modules = set(&["from_latest_tag", "cd_in_run", "stray"]);
-        let exists = |relative: &str| relative != "DF007/pass.Dockerfile";
-        let problems: Vec<String> = check_rule_files(&modules, mod_rs, &registered, &exists)
+        let fixtures = set(&[
+            "DF003/fail.Dockerfile",
+            "DF003/pass.Dockerfile",
+            "DF007/fail.Dockerfile",
+            "DF007/settings.toml",
+            "DF008/fail.Dockerfile",
+            "DF008/pass.Dockerfile",
+            "DF999/fail.Dockerfile",
+        ]);
+        let problems: Vec<String> = check_rule_files(&modules, mod_rs, &registered, &fixtures)
             .into_iter()
             .map(|p| p.message)
             .collect();
-        assert_eq!(problems.len(), 4, "{problems:#?}");
+        assert_eq!(problems.len(), 5, "{problems:#?}");
         assert!(problems[0].contains("cd_in_run.rs: DF007 has no fixture"));
         assert!(problems[0].ends_with("fixtures/DF007/pass.Dockerfile"));
         assert!(problems[1].contains("stray.rs: not declared"));
         assert!(problems[2].contains("stray.rs: no rule named `stray`"));
         assert!(problems[3].contains("DF008 `sudo-in-run` is registered but has no file"));
+        assert!(problems[4].ends_with("fixtures/DF999: no registered rule has the code `DF999`"));
     }
 
     #[test]
