@@ -182,25 +182,26 @@ impl Parser<'_> {
         let line = joiner.finish();
         let built = instruction::build(&line, escape, &mut self.errors);
         let mut instruction = built.instruction;
-        let mut end = last.end;
+        // The span ends with the last character of the instruction's text,
+        // or with the line closing its last heredoc.
+        let mut end = instruction.span.end;
         if built.heredoc_capable {
             let (heredocs, heredoc_end) = self.heredocs(&line, &mut last);
             if let Some(heredoc_end) = heredoc_end {
-                end = heredoc_end;
+                end = end.max(heredoc_end);
             }
             attach_heredocs(&mut instruction, heredocs);
         }
-        let span = Span::new(
-            instruction.keyword_span.start,
-            end.max(instruction.span.end),
-        );
-        instruction.span = span;
-        instruction.start_line = first.number;
-        instruction.end_line = last.number;
-        if let InstructionKind::Onbuild(trigger) = &mut instruction.kind {
-            trigger.span = Span::new(trigger.keyword_span.start, span.end);
-            trigger.start_line = first.number;
-            trigger.end_line = last.number;
+        let span = Span::new(instruction.keyword_span.start, end);
+        let mut current = &mut instruction;
+        loop {
+            current.span = Span::new(current.keyword_span.start, span.end);
+            current.start_line = first.number;
+            current.end_line = last.number;
+            match &mut current.kind {
+                InstructionKind::Onbuild(trigger) => current = trigger,
+                _ => break,
+            }
         }
         self.instructions.push(instruction);
     }
@@ -268,7 +269,7 @@ impl Parser<'_> {
 /// Heredocs belong to the instruction and, for ONBUILD, to its trigger too.
 fn attach_heredocs(instruction: &mut Instruction, heredocs: Vec<Heredoc>) {
     if let InstructionKind::Onbuild(trigger) = &mut instruction.kind {
-        trigger.heredocs.clone_from(&heredocs);
+        attach_heredocs(trigger, heredocs.clone());
     }
     instruction.heredocs = heredocs;
 }

@@ -105,6 +105,6 @@ pub fn lint(
             }
         }
     }
-    out.sort_by(|a, b| (a.span.start, a.rule).cmp(&(b.span.start, b.rule)));
+    out.sort_by_key(|v| (v.span.start, v.rule));
     out
 }

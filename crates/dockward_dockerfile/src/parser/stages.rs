@@ -1,13 +1,17 @@
 //! Build stages (one per FROM) and the global ARGs declared before the
 //! first FROM (BuildKit's "meta args"), used to expand FROM references.
 
+use std::collections::HashMap;
+
 use crate::ast::{Dockerfile, InstructionKind, Keyword, Stage, StageBase};
 use crate::expand::expand;
 
 /// Splits `dockerfile.instructions` into stages and sets `Instruction::stage`.
 pub(crate) fn assign(dockerfile: &mut Dockerfile) {
-    let meta = meta_args(dockerfile);
+    let meta = MetaArgs::of(dockerfile);
     let mut stages: Vec<Stage> = Vec::new();
+    // First stage of each name (a duplicate name is a rule's business).
+    let mut by_name: HashMap<String, usize> = HashMap::new();
     for (index, instruction) in dockerfile.instructions.iter_mut().enumerate() {
         if instruction.keyword == Keyword::From {
             if let Some(previous) = stages.last_mut() {
@@ -20,17 +24,17 @@ pub(crate) fn assign(dockerfile: &mut Dockerfile) {
                 ),
                 _ => (String::new(), None),
             };
-            let resolved = expand_with(&image, &meta).to_lowercase();
+            let resolved = meta.expand(&image).to_lowercase();
             let base = if resolved == "scratch" {
                 StageBase::Scratch
-            } else if let Some(i) = stages
-                .iter()
-                .position(|s| s.name.as_deref() == Some(resolved.as_str()))
-            {
+            } else if let Some(&i) = by_name.get(&resolved) {
                 StageBase::Stage(i)
             } else {
                 StageBase::Image(image)
             };
+            if let Some(name) = &name {
+                by_name.entry(name.clone()).or_insert(stages.len());
+            }
             stages.push(Stage {
                 index: stages.len(),
                 from: index,
@@ -40,9 +44,13 @@ pub(crate) fn assign(dockerfile: &mut Dockerfile) {
             });
         }
         let stage = stages.len().checked_sub(1);
-        instruction.stage = stage;
-        if let InstructionKind::Onbuild(trigger) = &mut instruction.kind {
-            trigger.stage = stage;
+        let mut current = instruction;
+        loop {
+            current.stage = stage;
+            match &mut current.kind {
+                InstructionKind::Onbuild(trigger) => current = trigger,
+                _ => break,
+            }
         }
     }
     if let Some(last) = stages.last_mut() {
@@ -51,39 +59,44 @@ pub(crate) fn assign(dockerfile: &mut Dockerfile) {
     dockerfile.stages = stages;
 }
 
-/// The global ARGs in declaration order with their defaults expanded by the
-/// ARGs before them; a re-declaration without default makes a name empty.
-fn meta_args(dockerfile: &Dockerfile) -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = Vec::new();
-    for instruction in &dockerfile.instructions {
-        if instruction.keyword == Keyword::From {
-            break;
-        }
-        let InstructionKind::Arg(decls) = &instruction.kind else {
-            continue;
-        };
-        for decl in decls {
-            let value = decl
-                .default
-                .as_ref()
-                .map(|d| expand_with(&d.value, &out))
-                .unwrap_or_default();
-            out.push((decl.name.value.clone(), value));
-        }
-    }
-    out
+/// The global ARGs: declaration order for callers, a map for lookups.
+struct MetaArgs {
+    ordered: Vec<(String, String)>,
+    current: HashMap<String, String>,
 }
 
-fn expand_with(word: &str, meta: &[(String, String)]) -> String {
-    if !word.contains('$') {
-        return word.to_owned();
+impl MetaArgs {
+    fn of(dockerfile: &Dockerfile) -> Self {
+        let mut meta = MetaArgs {
+            ordered: Vec::new(),
+            current: HashMap::new(),
+        };
+        for instruction in &dockerfile.instructions {
+            if instruction.keyword == Keyword::From {
+                break;
+            }
+            let InstructionKind::Arg(decls) = &instruction.kind else {
+                continue;
+            };
+            for decl in decls {
+                let value = decl
+                    .default
+                    .as_ref()
+                    .map(|d| meta.expand(&d.value))
+                    .unwrap_or_default();
+                meta.current.insert(decl.name.value.clone(), value.clone());
+                meta.ordered.push((decl.name.value.clone(), value));
+            }
+        }
+        meta
     }
-    expand(word, &|name| {
-        meta.iter()
-            .rev()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.clone())
-    })
+
+    fn expand(&self, word: &str) -> String {
+        if !word.contains('$') {
+            return word.to_owned();
+        }
+        expand(word, &|name| self.current.get(name).cloned())
+    }
 }
 
 impl Dockerfile {
@@ -91,7 +104,7 @@ impl Dockerfile {
     /// defaults expanded as BuildKit does (each default sees the ARGs
     /// declared before it). A name declared without default maps to `""`.
     pub fn meta_args(&self) -> Vec<(String, String)> {
-        meta_args(self)
+        MetaArgs::of(self).ordered
     }
 
     /// The image reference of stage `stage_index`'s FROM with the global
@@ -102,7 +115,7 @@ impl Dockerfile {
         let InstructionKind::From(from) = &self.instructions.get(stage.from)?.kind else {
             return None;
         };
-        Some(expand_with(&from.image.value, &meta_args(self)))
+        Some(MetaArgs::of(self).expand(&from.image.value))
     }
 
     /// The stage called `name` (case-insensitive), if any.

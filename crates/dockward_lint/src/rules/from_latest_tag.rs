@@ -46,10 +46,10 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Violation>) {
         let InstructionKind::From(from) = &instruction.kind else {
             continue;
         };
-        if let Some(stage) = instruction.stage.and_then(|s| ctx.dockerfile.stages.get(s)) {
-            if !matches!(stage.base, StageBase::Image(_)) {
-                continue;
-            }
+        if let Some(stage) = instruction.stage.and_then(|s| ctx.dockerfile.stages.get(s))
+            && !matches!(stage.base, StageBase::Image(_))
+        {
+            continue;
         }
         let image = from.image.as_str();
         if image.contains('@') {
@@ -58,14 +58,14 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Violation>) {
         // The tag is after the last ':' that follows the last '/' (a ':' before
         // it belongs to a registry port).
         let name_start = image.rfind('/').map_or(0, |i| i + 1);
-        if let Some(colon) = image[name_start..].rfind(':') {
-            if &image[name_start + colon + 1..] == "latest" {
-                out.push(Violation::new(
-                    FromLatestTag::META.rule,
-                    from.image.span,
-                    format!("`{image}` uses the `latest` tag; pin a specific version"),
-                ));
-            }
+        if let Some(colon) = image[name_start..].rfind(':')
+            && &image[name_start + colon + 1..] == "latest"
+        {
+            out.push(Violation::new(
+                FromLatestTag::META.rule,
+                from.image.span,
+                format!("`{image}` uses the `latest` tag; pin a specific version"),
+            ));
         }
     }
 }
