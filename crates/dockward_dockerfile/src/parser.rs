@@ -6,7 +6,18 @@
 //! - For `HEALTHCHECK CMD ...` in shell form, [`Instruction::args`] starts
 //!   with `CMD`.
 //! - Flag values keep their quotes; [`Mount`](crate::Mount) options have them
-//!   removed.
+//!   removed (one level by flag extraction, then CSV quoting).
+//! - ENV, LABEL and ARG values, COPY/ADD/VOLUME paths, USER, WORKDIR and
+//!   STOPSIGNAL have quotes removed and escapes resolved as BuildKit's shell
+//!   lexer does, without expanding variables; an escaped `\$` therefore
+//!   reads as `$`. FROM images, stage names, EXPOSE ports and MAINTAINER are
+//!   kept as written.
+//! - Global ARGs expand FROM references ([`Dockerfile::expanded_from_image`]);
+//!   BuildKit's automatic platform ARGs (`TARGETARCH`, ...) are unknown here
+//!   and expand to nothing.
+//! - Errors follow BuildKit's parser and instruction layers, except for what
+//!   a lint rule reports instead (instructions before FROM, forbidden ONBUILD
+//!   triggers, reserved or duplicate stage names). Unknown flags are kept.
 
 mod heredoc;
 mod instruction;
@@ -212,7 +223,7 @@ impl Parser<'_> {
         let text = self.text;
         let mut out = Vec::new();
         let mut end = None;
-        for marker in heredoc::markers(line) {
+        for marker in heredoc::markers(line, &mut self.errors) {
             let mut body_start = None;
             let mut body_end = last.next;
             let mut terminated = false;

@@ -42,9 +42,10 @@ pub struct Word {
 /// `then`/`do` body of `if`/`while` is [`Connector::And`], of an `else`/`elif`
 /// branch or an `until` body [`Connector::Or`]. Commands of a `$(...)` or a
 /// nested `sh -c` script start their own chain ([`Connector::Sequence`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Connector {
     /// First command of the script, or after `;`, `&` or a newline.
+    #[default]
     Sequence,
     /// After `&&`.
     And,
@@ -67,6 +68,9 @@ pub struct Redirect {
 }
 
 /// One simple command: `[assignments] name [args] [redirections]`.
+///
+/// Built by [`parse`]; tests that need one by hand can start from
+/// `SimpleCommand { name: ..., args: ..., ..SimpleCommand::default() }`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SimpleCommand {
     /// `NAME=value` prefixes.
@@ -95,6 +99,24 @@ pub struct SimpleCommand {
     /// The whole command in the Dockerfile: first word to last word
     /// (redirections included).
     pub span: Span,
+}
+
+impl Default for SimpleCommand {
+    /// An empty command, alone in its pipeline.
+    fn default() -> Self {
+        SimpleCommand {
+            assignments: Vec::new(),
+            name: None,
+            args: Vec::new(),
+            redirects: Vec::new(),
+            connector: Connector::Sequence,
+            pipeline: 0,
+            pipeline_len: 1,
+            nested: false,
+            substitution: false,
+            span: Span::default(),
+        }
+    }
 }
 
 impl SimpleCommand {
@@ -197,8 +219,8 @@ pub fn parse(text: &str, map: &dyn Fn(usize) -> usize) -> Script {
 
 /// The words of `text` split and unquoted as the shell would (without
 /// expanding anything), ignoring operators such as `;` and `|`. For values
-/// that hold a command line, e.g. a `SHELL` or `--mount` option written as
-/// one string.
+/// that hold a command line written as one string, e.g. an `ENV` value
+/// holding compiler flags or options passed through a variable.
 pub fn split_words(text: &str) -> Vec<String> {
     let identity = |i: usize| i;
     parser::Parser::new(text, &identity, parser::Level::top()).words()

@@ -3,6 +3,8 @@
 
 mod common;
 
+use std::fmt::Write as _;
+
 use dockward_dockerfile::{
     CommandLine, Dockerfile, Healthcheck, Instruction, InstructionKind, Keyword, Span, Spanned,
     StageBase, parse,
@@ -776,11 +778,11 @@ fn many_stages_and_global_args_stay_linear() {
     let mut text = String::new();
     for n in 0..50_000_usize {
         let previous = n.saturating_sub(1);
-        text.push_str(&format!("ARG A{n}=${{A{previous}:-v}}\n"));
+        writeln!(text, "ARG A{n}=${{A{previous}:-v}}").expect("write to string");
     }
     text.push_str("FROM alpine AS s0\n");
     for n in 1..50_000 {
-        text.push_str(&format!("FROM S{} AS s{n}\n", n - 1));
+        writeln!(text, "FROM S{} AS s{n}", n - 1).expect("write to string");
     }
     let df = ok(&text);
     assert_eq!(df.stages.len(), 50_000);
@@ -803,4 +805,48 @@ fn one_huge_line_and_many_heredocs() {
     assert_eq!(df.instructions.len(), 2 + 20_000);
     assert_eq!(df.instructions[1].args.text.len(), 4 + 4_000_000);
     assert_eq!(df.instructions[20_001].heredocs[1].body, "b\n");
+}
+
+#[test]
+fn unknown_flags_are_kept_for_later_validation() {
+    let df = ok("FROM a\nCOPY --user=me --frobnicate a b\n");
+    let names: Vec<_> = df.instructions[1]
+        .flags
+        .iter()
+        .map(|f| f.name.as_str())
+        .collect();
+    assert_eq!(names, ["user", "frobnicate"]);
+    assert!(matches!(df.instructions[1].kind, InstructionKind::Copy(_)));
+}
+
+#[test]
+fn quoted_keys_and_escaped_spaces_in_key_values() {
+    let text = "FROM a\nLABEL \"a b\"=\"c d\" e=f\\ g\n";
+    let df = ok(text);
+    let InstructionKind::Label(labels) = &df.instructions[1].kind else {
+        panic!("LABEL expected");
+    };
+    let pairs: Vec<_> = labels
+        .iter()
+        .map(|kv| (kv.key.as_str(), kv.value.as_str()))
+        .collect();
+    assert_eq!(pairs, [("a b", "c d"), ("e", "f g")]);
+    assert_eq!(at(text, labels[1].value.span), "f\\ g");
+}
+
+#[test]
+fn backtick_escape_keeps_backslashes_in_values() {
+    let df = ok("# escape=`\nFROM a\nENV PATH=C:\\bin;C:\\tools DIR=`\"x`\"\n");
+    let InstructionKind::Env(env) = &df.instructions[1].kind else {
+        panic!("ENV expected");
+    };
+    assert_eq!(env[0].value.value, "C:\\bin;C:\\tools");
+    assert_eq!(env[1].value.value, "\"x\"");
+}
+
+#[test]
+fn lowercase_keywords_and_as() {
+    let df = ok("from alpine as Base\nrun echo\nfrom base\n");
+    assert_eq!(df.instructions[1].keyword, Keyword::Run);
+    assert_eq!(df.stages[1].base, StageBase::Stage(0));
 }

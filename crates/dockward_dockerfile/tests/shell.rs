@@ -148,6 +148,19 @@ fn expansions_are_kept_as_written_and_not_literal() {
 }
 
 #[test]
+fn substitutions_inside_expansions_and_arithmetic_run() {
+    assert_eq!(
+        lines(r#"make -j"$(( $(nproc) + 1 ))" ${CC:-$(command -v gcc)}; (( n = $(id -u) ))"#),
+        [
+            "; p0/1: make -j$(( $(nproc) + 1 )) ${CC:-$(command -v gcc)}",
+            "; p1/1 subst: nproc",
+            "; p2/1 subst: command -v gcc",
+            "; p3/1 subst: id -u",
+        ]
+    );
+}
+
+#[test]
 fn assignments_prefix_the_command() {
     let script = parse(r#"A=1 B="x y" C+=z make install; env D=2 make"#);
     let make = &script.commands[0];
@@ -512,6 +525,42 @@ fn spans_map_into_a_multi_line_run() {
     let cat = &script.commands[2];
     assert!(cat.substitution);
     assert_eq!(slice(cat.span), "cat /v");
+}
+
+/// The same through the Dockerfile parser, with a comment line inside the
+/// continuation and a nested script.
+#[test]
+fn spans_map_through_the_dockerfile_parser() {
+    let dockerfile = "FROM alpine\nRUN set -eux; \\\n# why\n\tapk add --no-cache \\\n\t\tcurl; \\\n\tsu nobody -s /bin/sh -c 'curl -fsSL https://x \\\n | tar -x'\n";
+    let parsed = dockward_dockerfile::parse(dockerfile);
+    assert!(parsed.errors.is_empty());
+    let run = &parsed.instructions[1];
+    let args = &run.args;
+    let script = shell::parse(&args.text, &|i| args.source_offset(i));
+    assert_eq!(script.error, None);
+    let slice = |s: Span| &dockerfile[s.start..s.end];
+    let found: Vec<(&str, bool, &str)> = script
+        .commands
+        .iter()
+        .map(|c| (c.program().unwrap_or(""), c.nested, slice(c.span)))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("set", false, "set -eux"),
+            ("apk", false, "apk add --no-cache \\\n\t\tcurl"),
+            (
+                "su",
+                false,
+                "su nobody -s /bin/sh -c 'curl -fsSL https://x \\\n | tar -x'"
+            ),
+            ("curl", true, "curl -fsSL https://x"),
+            ("tar", true, "tar -x"),
+        ]
+    );
+    assert_eq!(slice(script.commands[1].args[2].span), "curl");
+    assert_eq!(script.commands[4].connector, Connector::Pipe);
+    assert_eq!(script.commands[4].pipeline_len, 2);
 }
 
 #[test]

@@ -34,6 +34,19 @@ pub struct Context<'a> {
 
 const DEFAULT_SHELL: [&str; 2] = ["/bin/sh", "-c"];
 
+/// The default SHELL of Windows images (BuildKit: `cmd /S /C`).
+const WINDOWS_SHELL: [&str; 3] = ["cmd", "/S", "/C"];
+
+/// True when an image reference names a Windows base image, whose default
+/// shell is `cmd` rather than `/bin/sh` (mcr.microsoft.com/windows/servercore,
+/// .../nanoserver, and tags such as `golang:nanoserver-ltsc2022`).
+pub(crate) fn is_windows_image(image: &str) -> bool {
+    let image = image.to_ascii_lowercase();
+    ["nanoserver", "servercore", "mcr.microsoft.com/windows"]
+        .iter()
+        .any(|marker| image.contains(marker))
+}
+
 /// True when `shell` (a SHELL instruction's words) is a POSIX-like shell.
 pub(crate) fn is_posix_shell(shell: &[String]) -> bool {
     shell.first().is_none_or(|exe| {
@@ -67,7 +80,11 @@ impl<'a> Context<'a> {
                             dockward_dockerfile::StageBase::Stage(parent) => {
                                 stage_shell.get(parent).cloned()
                             }
-                            _ => None,
+                            dockward_dockerfile::StageBase::Image(_) => dockerfile
+                                .expanded_from_image(stage.index)
+                                .filter(|image| is_windows_image(image))
+                                .map(|_| WINDOWS_SHELL.iter().map(|s| (*s).to_owned()).collect()),
+                            dockward_dockerfile::StageBase::Scratch => None,
                         })
                         .unwrap_or_else(|| default_shell.clone());
                 }
@@ -165,4 +182,41 @@ fn run_script(instruction: &Instruction) -> Script {
         }
     }
     script
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shells(text: &str) -> Vec<(bool, Vec<String>)> {
+        let dockerfile = dockward_dockerfile::parse(text);
+        let settings = LintSettings::default();
+        let ctx = Context::new(&dockerfile, text, &settings);
+        ctx.runs()
+            .iter()
+            .map(|r| (r.posix, r.shell.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn windows_base_images_default_to_cmd_and_stages_inherit_shells() {
+        let text = "ARG BASE=mcr.microsoft.com/windows/servercore\n\
+                    FROM ${BASE}:ltsc2022 AS win\n\
+                    RUN mkdir C:\\tmp\n\
+                    FROM debian:12 AS linux\n\
+                    SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\n\
+                    RUN echo a | cat\n\
+                    FROM linux\n\
+                    RUN echo b\n\
+                    FROM win\n\
+                    RUN dir\n";
+        let got = shells(text);
+        assert_eq!(got.len(), 4);
+        assert!(!got[0].0, "servercore stage is not POSIX");
+        assert_eq!(got[0].1, ["cmd", "/S", "/C"]);
+        assert!(got[1].0);
+        assert_eq!(got[1].1[0], "/bin/bash");
+        assert_eq!(got[2].1[0], "/bin/bash", "FROM <stage> inherits SHELL");
+        assert!(!got[3].0, "FROM <windows stage> inherits cmd");
+    }
 }

@@ -8,6 +8,7 @@
 mod context;
 pub mod rules;
 mod settings;
+pub mod suppress;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 

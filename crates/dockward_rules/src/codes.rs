@@ -157,6 +157,7 @@ rule_table! {
     DF082 Dockerfile RunSecurityInsecure "run-security-insecure";
     DF083 Dockerfile SecretFileCopied "secret-file-copied";
     DF084 Dockerfile UnknownInstructionFlag "unknown-instruction-flag";
+    DF085 Dockerfile UserMissing "user-missing";
 }
 
 #[cfg(test)]

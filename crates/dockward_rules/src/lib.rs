@@ -7,10 +7,15 @@
 //!   with [`declare_rule!`].
 //! - [`Registry`] holds the metadata of all rules the binary links and resolves
 //!   user-given strings (codes, names, aliases) to rules.
+//! - [`config`] reads `dockward.toml`, [`selection`] decides which rules run
+//!   and at which severity, [`suppression`] parses inline pragmas.
 
 mod codes;
+pub mod config;
 mod meta;
 mod registry;
+pub mod selection;
+pub mod suppression;
 
 pub use codes::{Family, Rule};
 pub use meta::{RuleMeta, Status};

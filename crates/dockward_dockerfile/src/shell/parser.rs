@@ -495,7 +495,9 @@ impl<'a> Parser<'a> {
                 if self.peek(1) == Some(b'(')
                     && let Some(end) = arith_end(self.src, self.pos + 2)
                 {
-                    self.pos = end;
+                    let mut subs = Vec::new();
+                    self.arithmetic(end, &mut subs)?;
+                    self.out.append(&mut subs);
                     self.compound_redirects()?;
                     return Ok(None);
                 }
@@ -603,7 +605,9 @@ impl<'a> Parser<'a> {
             let Some(end) = arith_end(self.src, self.pos + 2) else {
                 return Err(self.error("unterminated `((` in `for`"));
             };
-            self.pos = end;
+            let mut subs = Vec::new();
+            self.arithmetic(end, &mut subs)?;
+            self.out.append(&mut subs);
             self.skip_blanks();
             if self.byte() == Some(b';') {
                 self.pos += 1;

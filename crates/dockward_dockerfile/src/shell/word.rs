@@ -346,7 +346,7 @@ impl Parser<'_> {
                 if self.peek(2) == Some(b'(')
                     && let Some(end) = arith_end(self.src, start + 3)
                 {
-                    self.pos = end;
+                    self.arithmetic(end, subs)?;
                     buf.push_raw(self.src, start, end);
                     buf.literal = false;
                     return Ok(());
@@ -371,6 +371,23 @@ impl Parser<'_> {
         }
         buf.push_raw(self.src, start, self.pos);
         buf.literal = false;
+        Ok(())
+    }
+
+    /// Arithmetic from the cursor to `end` (after its `))`): only the
+    /// command substitutions inside are parsed.
+    pub fn arithmetic(&mut self, end: usize, subs: &mut Vec<SimpleCommand>) -> PResult<()> {
+        while self.pos < end {
+            let at = self.pos;
+            if self.src[at] == b'$' && self.peek(1) == Some(b'(') && self.peek(2) != Some(b'(') {
+                self.pos += 1;
+                let mut scratch = WordBuf::new(false);
+                self.command_substitution(&mut scratch, subs, at)?;
+            } else {
+                self.pos += 1;
+            }
+        }
+        self.pos = end;
         Ok(())
     }
 

@@ -14,6 +14,8 @@ declare_rule! {
     /// upstream release can break the image without any change on your side.
     ///
     /// A reference pinned by digest (`@sha256:...`) is not flagged, whatever its tag.
+    /// Variables are expanded with the defaults of the ARGs declared before the
+    /// first FROM, so `ARG TAG=latest` / `FROM debian:${TAG}` is flagged.
     /// Stages (`FROM builder`) and `scratch` are not image references.
     ///
     /// ## Example
@@ -51,7 +53,16 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Violation>) {
         {
             continue;
         }
-        let image = from.image.as_str();
+        // `FROM debian:${TAG}` with `ARG TAG=latest` before the first FROM is
+        // `debian:latest`: judge the reference BuildKit will pull.
+        let expanded = if from.image.value.contains('$') {
+            instruction
+                .stage
+                .and_then(|s| ctx.dockerfile.expanded_from_image(s))
+        } else {
+            None
+        };
+        let image = expanded.as_deref().unwrap_or(from.image.as_str());
         if image.contains('@') {
             continue;
         }

@@ -33,6 +33,7 @@ mod from_untagged_image;
 mod gem_unpinned;
 mod go_install_unpinned;
 mod healthcheck_missing;
+mod helpers;
 mod inline_pragma;
 mod instruction_before_from;
 mod invalid_label_key;
@@ -74,6 +75,7 @@ mod superfluous_label;
 mod system_dir_workdir;
 mod unknown_instruction_flag;
 mod untrusted_registry;
+mod user_missing;
 mod useradd_without_no_log_init;
 mod wget_and_curl;
 mod wget_without_progress;
@@ -181,4 +183,5 @@ lint_rules! {
     run_security_insecure::RunSecurityInsecure,
     secret_file_copied::SecretFileCopied,
     unknown_instruction_flag::UnknownInstructionFlag,
+    user_missing::UserMissing,
 }

@@ -1,17 +1,328 @@
+use std::sync::LazyLock;
+
+use dockward_diagnostics::Span;
 use dockward_rules::declare_rule;
+use regex::Regex;
 
 use crate::{Context, Violation};
 
 declare_rule! {
     /// ## What it does
-    /// Placeholder for DF078; not written yet.
+    /// Flags credentials written into the Dockerfile: in `RUN` scripts,
+    /// `ENV` and `ARG` defaults, `LABEL` values, heredocs or any other
+    /// instruction. It looks for tokens whose format identifies them, not for
+    /// words such as `password=`:
+    ///
+    /// - AWS access key ids (`AKIA...`, `ASIA...`) and secret access keys
+    ///   assigned to an `aws_secret_access_key`-like name
+    /// - GitHub tokens (`ghp_`, `gho_`, `ghu_`, `ghs_`, `ghr_`, `github_pat_`)
+    /// - GitLab personal access tokens (`glpat-`)
+    /// - Slack tokens (`xoxb-`, `xoxp-`...) and webhook URLs
+    /// - Stripe live secret and restricted keys (`sk_live_`, `rk_live_`)
+    /// - PEM private key blocks (`-----BEGIN ... PRIVATE KEY-----` with a body)
+    /// - PyPI upload tokens, npm tokens (`npm_...`, `_authToken=...` in
+    ///   `.npmrc` lines)
+    /// - Hugging Face tokens (`hf_...`), Google API keys (`AIza...`),
+    ///   age secret keys, JSON Web Tokens
+    /// - base64 `"auth"` entries of a Docker `config.json`
+    ///
+    /// Each pattern only runs when its keyword occurs in the instruction.
+    /// Values with `EXAMPLE` in them (the placeholder keys of vendor
+    /// documentation) are ignored. The secret is masked in the message.
+    ///
+    /// ## Why is this bad?
+    /// Everything in a Dockerfile ends up readable: in the repository, in the
+    /// build cache, in the image history (`docker history --no-trunc`), in
+    /// the image configuration for `ENV` and `LABEL`. A credential that was
+    /// written there must be considered leaked: revoke it, then pass the new
+    /// one as a build secret (`RUN --mount=type=secret`) or at run time.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// RUN git clone https://oauth2:glpat-Zx8vQ2mN4pR7sT1uW3yB@gitlab.example.com/team/app.git
+    /// ```
+    ///
+    /// Use instead:
+    /// ```dockerfile
+    /// RUN --mount=type=secret,id=gitlab_token \
+    ///     git clone "https://oauth2:$(cat /run/secrets/gitlab_token)@gitlab.example.com/team/app.git"
+    /// ```
+    ///
+    /// ## References
+    /// - [Docker build secrets](https://docs.docker.com/build/building/secrets/)
+    /// - [CIS Docker Benchmark 4.10: do not store secrets in Dockerfiles](https://www.cisecurity.org/benchmark/docker)
+    /// - [GitHub token formats](https://github.blog/engineering/platform-security/behind-githubs-new-authentication-token-formats/)
+    /// - [AWS access key id prefixes](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-unique-ids)
     pub struct SecretValueInInstruction {
-        severity: Medium,
-        status: Preview,
-        summary: "",
-        aliases: [],
-        references: [],
+        severity: Critical,
+        status: Stable,
+        summary: "a credential is written in the Dockerfile",
+        aliases: [
+            "DS031",
+            "DS-0031",
+            "AVD-DS-0031",
+            "docker-do-not-pass-secrets",
+            "CIS-DI-0010",
+            "CIS-4.10",
+        ],
+        references: [
+            "https://docs.docker.com/build/building/secrets/",
+            "https://www.cisecurity.org/benchmark/docker",
+            "https://github.blog/engineering/platform-security/behind-githubs-new-authentication-token-formats/",
+            "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-unique-ids",
+        ],
     }
 }
 
-pub(crate) fn check(_ctx: &Context, _out: &mut Vec<Violation>) {}
+/// A credential format.
+struct Pattern {
+    /// What it is, for the message.
+    title: &'static str,
+    /// The pattern only runs when one of these occurs (ASCII case-insensitive).
+    keywords: &'static [&'static str],
+    /// The expression; the named group `secret` is the credential (the whole
+    /// match when there is no such group).
+    regex: &'static str,
+}
+
+const PATTERNS: &[Pattern] = &[
+    Pattern {
+        title: "AWS access key id",
+        keywords: &[
+            "AKIA", "ASIA", "AGPA", "AIDA", "AROA", "AIPA", "ANPA", "ANVA", "A3T",
+        ],
+        regex: r"(?:^|[^0-9A-Za-z])(?P<secret>(?:A3T[A-Z0-9]|AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA)[A-Z0-9]{16})(?:[^0-9A-Za-z]|$)",
+    },
+    Pattern {
+        title: "AWS secret access key",
+        keywords: &["aws"],
+        regex: r#"(?i)aws_?(?:secret)?_?(?:access)?_?key["']?(?:\s*(?:=>|[:=])\s*|\s+)["']?(?P<secret>[A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)"#,
+    },
+    Pattern {
+        title: "GitHub token",
+        keywords: &["ghp_", "gho_", "ghu_", "ghs_", "ghr_"],
+        regex: r"(?:^|[^0-9A-Za-z])(?P<secret>gh[pousr]_[0-9A-Za-z]{36,})",
+    },
+    Pattern {
+        title: "GitHub fine-grained token",
+        keywords: &["github_pat_"],
+        regex: r"(?P<secret>github_pat_[0-9A-Za-z]{22}_[0-9A-Za-z]{59})",
+    },
+    Pattern {
+        title: "GitLab personal access token",
+        keywords: &["glpat-"],
+        regex: r"(?P<secret>glpat-[0-9A-Za-z_-]{20,})",
+    },
+    Pattern {
+        title: "Slack token",
+        keywords: &["xoxb-", "xoxa-", "xoxp-", "xoxr-", "xoxs-", "xoxo-"],
+        regex: r"(?:^|[^0-9A-Za-z])(?P<secret>xox[abposr]-[0-9A-Za-z]{10,}(?:-[0-9A-Za-z]+)*)",
+    },
+    Pattern {
+        title: "Slack webhook URL",
+        keywords: &["hooks.slack.com"],
+        regex: r"(?P<secret>https://hooks\.slack\.com/services/[A-Za-z0-9_+/-]{30,})",
+    },
+    Pattern {
+        title: "Stripe live key",
+        keywords: &["_live_"],
+        regex: r"(?:^|[^0-9A-Za-z])(?P<secret>(?:sk|rk)_live_[0-9A-Za-z]{10,})",
+    },
+    Pattern {
+        title: "private key",
+        keywords: &["PRIVATE KEY"],
+        regex: r#"(?P<secret>-----BEGIN[ A-Z0-9_-]{0,40}PRIVATE KEY(?: BLOCK)?-----(?:\\n|\\|\s|["'])*[A-Za-z0-9+/=]{32,})"#,
+    },
+    Pattern {
+        title: "PyPI upload token",
+        keywords: &["pypi-AgEIcHlwaS5vcmc"],
+        regex: r"(?P<secret>pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,})",
+    },
+    Pattern {
+        title: "npm access token",
+        keywords: &["npm_"],
+        regex: r"(?:^|[^0-9A-Za-z_])(?P<secret>npm_[A-Za-z0-9]{36})(?:[^0-9A-Za-z]|$)",
+    },
+    Pattern {
+        title: "npm registry auth token",
+        keywords: &["_authToken"],
+        regex: r"_authToken\s*=\s*(?P<secret>[A-Za-z0-9_.+/=-]{20,})",
+    },
+    Pattern {
+        title: "Hugging Face token",
+        keywords: &["hf_"],
+        regex: r"(?:^|[^0-9A-Za-z])(?P<secret>hf_[A-Za-z0-9]{34,40})(?:[^0-9A-Za-z]|$)",
+    },
+    Pattern {
+        title: "Google API key",
+        keywords: &["AIza"],
+        regex: r"(?P<secret>AIza[0-9A-Za-z_-]{35})",
+    },
+    Pattern {
+        title: "age secret key",
+        keywords: &["AGE-SECRET-KEY-1"],
+        regex: r"(?P<secret>AGE-SECRET-KEY-1[0-9A-Z]{58})",
+    },
+    Pattern {
+        title: "JSON Web Token",
+        keywords: &["eyJ"],
+        regex: r"(?:^|[^0-9A-Za-z])(?P<secret>eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,})",
+    },
+    Pattern {
+        title: "Docker registry credential",
+        keywords: &["\"auth"],
+        regex: r#"\\?"auth\\?"\s*:\s*\\?"(?P<secret>[A-Za-z0-9+/]{8,}={0,2})\\?""#,
+    },
+];
+
+/// Each pattern with its compiled regex and its keywords lowercased for the
+/// case-insensitive pre-filter.
+static COMPILED: LazyLock<Vec<(&'static Pattern, Regex, Vec<String>)>> = LazyLock::new(|| {
+    PATTERNS
+        .iter()
+        .filter_map(|p| {
+            let keywords = p.keywords.iter().map(|k| k.to_ascii_lowercase()).collect();
+            Regex::new(p.regex).ok().map(|r| (p, r, keywords))
+        })
+        .collect()
+});
+
+/// A credential found in `text`: what it is, its byte range, its text.
+#[derive(Debug, PartialEq, Eq)]
+struct Found<'t> {
+    title: &'static str,
+    start: usize,
+    end: usize,
+    secret: &'t str,
+}
+
+fn contains_ignore_case(haystack: &str, needle: &str) -> bool {
+    let needle = needle.as_bytes();
+    haystack
+        .as_bytes()
+        .windows(needle.len())
+        .any(|w| w.eq_ignore_ascii_case(needle))
+}
+
+fn find_secrets(text: &str) -> Vec<Found<'_>> {
+    let mut found: Vec<Found<'_>> = Vec::new();
+    // Keywords match case-insensitively: lowercase the text once and let
+    // `str::contains` (memchr-based) do the pre-filtering.
+    let lower = text.to_ascii_lowercase();
+    for (pattern, regex, keywords) in COMPILED.iter() {
+        if !keywords.iter().any(|k| lower.contains(k.as_str())) {
+            continue;
+        }
+        for caps in regex.captures_iter(text) {
+            let Some(m) = caps.name("secret").or_else(|| caps.get(0)) else {
+                continue;
+            };
+            if contains_ignore_case(m.as_str(), "example") {
+                continue;
+            }
+            if found.iter().any(|f| f.start < m.end() && m.start() < f.end) {
+                continue;
+            }
+            found.push(Found {
+                title: pattern.title,
+                start: m.start(),
+                end: m.end(),
+                secret: m.as_str(),
+            });
+        }
+    }
+    found.sort_by_key(|f| f.start);
+    found
+}
+
+/// The first four characters and `***`.
+fn mask(secret: &str) -> String {
+    let head: String = secret.chars().take(4).collect();
+    format!("{head}***")
+}
+
+pub(crate) fn check(ctx: &Context, out: &mut Vec<Violation>) {
+    for instruction in ctx.instructions() {
+        let text = ctx.slice(instruction.span);
+        for found in find_secrets(text) {
+            let start = instruction.span.start + found.start;
+            let end = instruction.span.start + found.end;
+            out.push(Violation::new(
+                SecretValueInInstruction::META.rule,
+                Span::new(start, end),
+                format!(
+                    "{} `{}` in {}: anyone with the Dockerfile or the image can read it; revoke it and pass it as a build secret",
+                    found.title,
+                    mask(found.secret),
+                    instruction.keyword.as_str()
+                ),
+            ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{COMPILED, PATTERNS, find_secrets, mask};
+
+    #[test]
+    fn every_pattern_compiles() {
+        assert_eq!(COMPILED.len(), PATTERNS.len());
+    }
+
+    fn titles(text: &str) -> Vec<&'static str> {
+        find_secrets(text).iter().map(|f| f.title).collect()
+    }
+
+    #[test]
+    fn finds_credentials() {
+        let gh = format!("ghp_{}", "aB3".repeat(12));
+        assert_eq!(titles(&format!("ENV GITHUB_TOKEN={gh}")), ["GitHub token"]);
+        assert_eq!(
+            titles("ENV AWS_ACCESS_KEY_ID=AKIAZ7Q3W5E2R4T6Y8U1"),
+            ["AWS access key id"]
+        );
+        assert_eq!(
+            titles("ENV AWS_SECRET_ACCESS_KEY=Zq8v7Xb2Lm4Nc6Vd9Fg1Hj3Kk5Ll7Mm9Nn0Pp2Qq"),
+            ["AWS secret access key"]
+        );
+        assert_eq!(
+            titles("RUN echo glpat-Zx8vQ2mN4pR7sT1uW3yB"),
+            ["GitLab personal access token"]
+        );
+        assert_eq!(
+            titles(
+                "RUN echo '//registry.npmjs.org/:_authToken=3f1c2e9a-7b4d-4e8f-9a1b-2c3d4e5f6a7b' > .npmrc"
+            ),
+            ["npm registry auth token"]
+        );
+        let pem = format!("-----BEGIN RSA PRIVATE KEY-----\\n{}", "MIIEow".repeat(8));
+        assert_eq!(
+            titles(&format!("RUN echo \"{pem}\" > /root/.ssh/id_rsa")),
+            ["private key"]
+        );
+        assert_eq!(
+            titles(r#"RUN echo "{\"auths\":{\"r.example.org\":{\"auth\":\"dXNlcjpzM2NyM3Q=\"}}}""#),
+            ["Docker registry credential"]
+        );
+    }
+
+    #[test]
+    fn ignores_lookalikes() {
+        assert!(find_secrets("ENV AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE").is_empty());
+        assert!(find_secrets("RUN echo ${GITHUB_TOKEN} | gh auth login --with-token").is_empty());
+        assert!(find_secrets("ENV PASSWORD=hunter2").is_empty());
+        assert!(find_secrets("RUN grep -q 'BEGIN PRIVATE KEY' key.pem").is_empty());
+        assert!(
+            find_secrets("RUN echo \"//registry.npmjs.org/:_authToken=${NPM_TOKEN}\" > .npmrc")
+                .is_empty()
+        );
+        assert!(find_secrets("ENV GPG_KEY=A035C8C19219BA821ECEA86B64E628F8D684696D").is_empty());
+    }
+
+    #[test]
+    fn masks() {
+        assert_eq!(mask("ghp_abcdef"), "ghp_***");
+        assert_eq!(mask("ab"), "ab***");
+    }
+}

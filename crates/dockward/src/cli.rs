@@ -1,0 +1,408 @@
+//! The command line, as clap types. Parsing only; the commands live in their
+//! own modules.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use dockward_diagnostics::Severity;
+use dockward_lint::LabelType;
+use dockward_rules::config::FailOn;
+
+/// Container security toolkit.
+#[derive(Debug, Parser)]
+#[command(name = "dockward", version, about, max_term_width = 100)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+// Parsed once per run; boxing would only add noise.
+#[allow(clippy::large_enum_variant)]
+pub enum Command {
+    /// Lint Dockerfiles and Containerfiles.
+    ///
+    /// Exit status: 0 when no unsuppressed finding is at or above `--fail-on`,
+    /// 1 when one is, 2 on a usage, configuration or input error.
+    #[command(after_long_help = LINT_HELP)]
+    Lint(LintArgs),
+    /// List the rules, or explain one (by code, name or alias).
+    Rule(RuleArgs),
+    /// Print a shell completion script.
+    Completion(CompletionArgs),
+}
+
+/// The long help of `dockward lint`: configuration and suppressions.
+const LINT_HELP: &str = "\
+Configuration:
+  The nearest dockward.toml in the directory of the first PATH or one of its
+  parents (the working directory for `-`) is read, unless --config FILE names
+  one or --no-config is given:
+
+    [lint]
+    select = [\"DF055\"]            # also run these (off-by-default, preview)
+    ignore = [\"DL3008\", \"DF016\"]  # codes, names or aliases, any case
+    fail-on = \"medium\"            # info|low|medium|high|critical|none
+    preview = false
+    disable-inline-suppressions = false
+    trusted-registries = [\"docker.io\", \"*.example.com\"]
+    strict-labels = false
+    [lint.severity]                 # per-rule severity overrides
+    DF009 = \"low\"
+    [lint.label-schema]
+    maintainer = \"email\"
+
+  The command line wins over the file: its scalars replace the file's, its
+  lists (--select, --ignore, --trusted-registry) are added to the file's, and
+  a rule selected on the command line runs even if the file ignores it (and
+  the other way round).
+
+Inline suppressions:
+  # dockward ignore=CODE[,CODE] [reason]   the next instruction; other comment
+                                           lines may come in between
+  # dockward stage ignore=CODE,...         the stage of the FROM that follows
+  # dockward global ignore=CODE,...        the whole file
+  # hadolint ignore=DL3008,DL3015          the instruction on the very next
+                                           line only (as in hadolint)
+  # hadolint stage ignore=... / # hadolint global ignore=...
+  hadolint codes are matched through dockward's aliases. Suppressed findings
+  do not count for the exit status; SARIF and JSON list them as suppressed.
+  --disable-inline-suppressions ignores all of these comments.";
+
+/// Output formats of findings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Findings with code frames and a summary, for people.
+    #[value(alias = "table", alias = "tty")]
+    Human,
+    /// The `dockward.report/v1` JSON report.
+    Json,
+    /// SARIF 2.1.0 (GitHub code scanning).
+    Sarif,
+    /// Checkstyle XML.
+    Checkstyle,
+    /// JUnit XML.
+    Junit,
+    /// GitHub Actions workflow commands.
+    Github,
+}
+
+/// When to colour the human output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// When standard output is a terminal and `NO_COLOR` is unset or empty.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// hadolint's failure thresholds, mapped onto dockward's severities.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum HadolintThreshold {
+    /// = high
+    Error,
+    /// = medium
+    Warning,
+    /// = low
+    Info,
+    /// = info
+    Style,
+    /// Never fail.
+    #[value(alias = "ignore")]
+    None,
+}
+
+impl HadolintThreshold {
+    /// The equivalent dockward threshold.
+    pub fn fail_on(self) -> FailOn {
+        match self {
+            HadolintThreshold::Error => FailOn::AtLeast(Severity::High),
+            HadolintThreshold::Warning => FailOn::AtLeast(Severity::Medium),
+            HadolintThreshold::Info => FailOn::AtLeast(Severity::Low),
+            HadolintThreshold::Style => FailOn::AtLeast(Severity::Info),
+            HadolintThreshold::None => FailOn::Never,
+        }
+    }
+}
+
+/// `dockward lint`.
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    /// Files, directories (searched for Dockerfile, Containerfile,
+    /// *.Dockerfile, *.dockerfile, Dockerfile.*, Containerfile.*) or glob
+    /// patterns; `-` reads standard input.
+    #[arg(value_name = "PATH", default_value = ".")]
+    pub paths: Vec<String>,
+
+    /// Output format.
+    #[arg(short = 'f', long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+
+    /// Write the report to FILE instead of standard output.
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Report only these severities (comma-separated: info, low, medium,
+    /// high, critical; hadolint's style, info, warning, error also work).
+    #[arg(long, value_name = "LEVELS", value_delimiter = ',', value_parser = parse_severity)]
+    pub severity: Vec<Severity>,
+
+    /// Report only findings at or above this severity.
+    #[arg(long, value_name = "SEVERITY", value_parser = parse_severity)]
+    pub min_severity: Option<Severity>,
+
+    /// Fail (exit 1) when an unsuppressed finding at or above this severity
+    /// remains; `none` never fails. [default: low, or the config's `fail-on`]
+    #[arg(long, value_name = "SEVERITY|none", value_parser = parse_fail_on)]
+    pub fail_on: Option<FailOn>,
+
+    /// hadolint's threshold: error = high, warning = medium, info = low,
+    /// style = info, none = never fail.
+    #[arg(
+        short = 't',
+        long,
+        value_enum,
+        value_name = "LEVEL",
+        conflicts_with = "fail_on"
+    )]
+    pub failure_threshold: Option<HadolintThreshold>,
+
+    /// Never fail because of findings (errors still exit 2).
+    #[arg(long)]
+    pub no_fail: bool,
+
+    /// Also run these rules (codes, names or aliases; comma-separated).
+    /// Enables off-by-default and preview rules.
+    #[arg(long, value_name = "CODE", value_delimiter = ',')]
+    pub select: Vec<String>,
+
+    /// Run only these rules (codes, names or aliases; comma-separated),
+    /// whatever their status and the configuration's selection; --ignore
+    /// still applies. For trying a rule on many files.
+    #[arg(long, value_name = "CODE", value_delimiter = ',')]
+    pub only: Vec<String>,
+
+    /// Same as --select (for ruff users).
+    #[arg(long, value_name = "CODE", value_delimiter = ',')]
+    pub extend_select: Vec<String>,
+
+    /// Do not run these rules (codes, names or aliases; comma-separated).
+    #[arg(long, value_name = "CODE", value_delimiter = ',')]
+    pub ignore: Vec<String>,
+
+    /// Run preview rules too.
+    #[arg(long)]
+    pub preview: bool,
+
+    /// Use this configuration file instead of searching for dockward.toml.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+
+    /// Do not read any configuration file.
+    #[arg(long)]
+    pub no_config: bool,
+
+    /// Colour the human output.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    /// Same as --color never (hadolint's flag).
+    #[arg(long, conflicts_with = "color")]
+    pub no_color: bool,
+
+    /// Print findings only, no summary.
+    #[arg(short, long)]
+    pub quiet: bool,
+
+    /// A registry images may come from (repeatable; globs like
+    /// `*.example.com`). Adds to the configuration's `trusted-registries`.
+    #[arg(long = "trusted-registry", value_name = "REGISTRY")]
+    pub trusted_registries: Vec<String>,
+
+    /// Ignore `# dockward ignore=` and `# hadolint ignore=` comments.
+    #[arg(long, alias = "disable-ignore-pragma")]
+    pub disable_inline_suppressions: bool,
+
+    /// A label every image must carry, with the format of its value
+    /// (repeatable): `LABEL:FORMAT`, FORMAT one of text, url, semver, hash,
+    /// rfc3339, spdx, email. Adds to the configuration's `label-schema`.
+    #[arg(long, value_name = "LABEL:FORMAT", value_parser = parse_required_label)]
+    pub require_label: Vec<(String, LabelType)>,
+
+    /// Report labels not in the label schema.
+    #[arg(long)]
+    pub strict_labels: bool,
+
+    /// The name under which standard input is reported.
+    #[arg(long, value_name = "NAME", default_value = "<stdin>")]
+    pub stdin_filename: String,
+
+    /// Larger files are reported (DF001) instead of read. Accepts a byte
+    /// count or a K/M/G (KiB/MiB/GiB) suffix.
+    #[arg(long, value_name = "SIZE", default_value = "64MiB", value_parser = parse_size)]
+    pub max_file_size: u64,
+}
+
+/// Output formats of `dockward rule`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RuleFormat {
+    /// A table (or the documentation of one rule).
+    #[value(alias = "table", alias = "tty")]
+    Human,
+    /// JSON.
+    Json,
+}
+
+/// `dockward rule`.
+#[derive(Debug, Args)]
+pub struct RuleArgs {
+    /// A rule code (DF003), name (from-latest-tag) or alias (DL3007,
+    /// AVD-DS-0001, ...). Without it, all rules are listed.
+    #[arg(value_name = "RULE")]
+    pub rule: Option<String>,
+
+    /// Output format.
+    #[arg(short = 'f', long, value_enum, default_value_t = RuleFormat::Human)]
+    pub format: RuleFormat,
+
+    /// Write to FILE instead of standard output.
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// `dockward completion`.
+#[derive(Debug, Args)]
+pub struct CompletionArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+fn parse_severity(s: &str) -> Result<Severity, String> {
+    s.trim()
+        .parse()
+        .map_err(|e: dockward_diagnostics::SeverityParseError| e.to_string())
+}
+
+fn parse_fail_on(s: &str) -> Result<FailOn, String> {
+    s.trim()
+        .parse()
+        .map_err(|e: dockward_rules::config::FailOnParseError| e.to_string())
+}
+
+fn parse_required_label(s: &str) -> Result<(String, LabelType), String> {
+    use serde::Deserialize as _;
+    use serde::de::IntoDeserializer as _;
+    let (label, format) = s
+        .rsplit_once(':')
+        .ok_or_else(|| format!("`{s}` is not LABEL:FORMAT"))?;
+    if label.is_empty() {
+        return Err(format!("`{s}` names no label"));
+    }
+    let deserializer: serde::de::value::StrDeserializer<'_, serde::de::value::Error> =
+        format.trim().into_deserializer();
+    let format = LabelType::deserialize(deserializer).map_err(|_| {
+        format!("unknown label format `{format}` (expected text, url, semver, hash, rfc3339, spdx or email)")
+    })?;
+    Ok((label.to_owned(), format))
+}
+
+/// A byte count with an optional K/M/G (or KiB/MiB/GiB, KB/MB/GB, all
+/// binary) suffix.
+pub fn parse_size(s: &str) -> Result<u64, String> {
+    let s = s.trim();
+    let digits_end = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let (number, suffix) = s.split_at(digits_end);
+    let number: u64 = number
+        .parse()
+        .map_err(|_| format!("`{s}` is not a size (examples: 1000000, 512K, 64MiB, 1G)"))?;
+    let shift = match suffix.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 0,
+        "k" | "kb" | "kib" => 10,
+        "m" | "mb" | "mib" => 20,
+        "g" | "gb" | "gib" => 30,
+        _ => return Err(format!("`{s}` has an unknown unit (use K, M or G)")),
+    };
+    number
+        .checked_mul(1 << shift)
+        .ok_or_else(|| format!("`{s}` is too large"))
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    #[test]
+    fn command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn the_configuration_example_in_the_help_is_valid() {
+        let example: String = LINT_HELP
+            .lines()
+            .skip_while(|l| l.trim() != "[lint]")
+            .take_while(|l| !l.trim().is_empty())
+            .flat_map(|l| [l.trim(), "\n"])
+            .collect();
+        assert!(example.contains("label-schema"), "{example}");
+        let section =
+            dockward_rules::config::parse_section::<dockward_lint::LintSettings>(&example, "lint")
+                .unwrap_or_else(|e| panic!("{e}:\n{example}"));
+        assert_eq!(section.rules.select.len(), 1);
+        assert_eq!(section.settings.trusted_registries.len(), 2);
+    }
+
+    #[test]
+    fn required_labels_name_a_format() {
+        assert_eq!(
+            parse_required_label("org.opencontainers.image.source:url"),
+            Ok(("org.opencontainers.image.source".to_owned(), LabelType::Url))
+        );
+        assert_eq!(
+            parse_required_label("maintainer:email"),
+            Ok(("maintainer".to_owned(), LabelType::Email))
+        );
+        assert!(parse_required_label("maintainer").is_err());
+        assert!(parse_required_label(":url").is_err());
+        assert!(parse_required_label("a:phone").is_err());
+    }
+
+    #[test]
+    fn sizes_take_binary_suffixes() {
+        assert_eq!(parse_size("100"), Ok(100));
+        assert_eq!(parse_size("2K"), Ok(2048));
+        assert_eq!(parse_size("64MiB"), Ok(64 << 20));
+        assert_eq!(parse_size("1 g"), Ok(1 << 30));
+        assert!(parse_size("lots").is_err());
+        assert!(parse_size("5T").is_err());
+        assert!(parse_size("99999999999999999999G").is_err());
+    }
+
+    #[test]
+    fn hadolint_thresholds_map_onto_the_scale() {
+        assert_eq!(
+            HadolintThreshold::Style.fail_on(),
+            FailOn::AtLeast(Severity::Info)
+        );
+        assert_eq!(
+            HadolintThreshold::Info.fail_on(),
+            FailOn::AtLeast(Severity::Low)
+        );
+        assert_eq!(
+            HadolintThreshold::Warning.fail_on(),
+            FailOn::AtLeast(Severity::Medium)
+        );
+        assert_eq!(
+            HadolintThreshold::Error.fail_on(),
+            FailOn::AtLeast(Severity::High)
+        );
+        assert_eq!(HadolintThreshold::None.fail_on(), FailOn::Never);
+    }
+}
