@@ -1,204 +1,85 @@
 //! `cargo xtask <task>`: project automation.
 //!
+//! - `codegen [--check]`: writes the rule reference under `docs/rules/` from the
+//!   rules' metadata and doc comments; `--check` fails, naming the stale files,
+//!   when the committed files differ from what would be generated.
+//! - `tidy`: dependency direction between crates, rule files registered and with
+//!   fixtures, no printing macros in libraries, no unfinished code.
 //! - `agreement [--hadolint FILE] [--corpus DIR] [--code DLxxxx] [--examples N] [--json]`:
 //!   compares dockward's findings on the corpus with hadolint's (`hadolint -f json` output over the same
 //!   files), per hadolint code that a dockward rule claims as an alias.
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use anyhow::bail;
+use xtask::{agreement, codegen, repo_root, tidy};
 
-use anyhow::{Context as _, bail};
-use dockward_dockerfile::{Dockerfile, Instruction, InstructionKind};
+const USAGE: &str = "usage:
+  cargo xtask codegen [--check]
+  cargo xtask tidy";
 
 fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
-    match args.next().as_deref() {
-        Some("agreement") => agreement(&args.collect::<Vec<_>>()),
+    let task = args.next();
+    let rest: Vec<String> = args.collect();
+    match task.as_deref() {
+        Some("codegen") => run_codegen(&rest),
+        Some("tidy") if rest.is_empty() => run_tidy(),
+        Some("agreement") => {
+            print!("{}", agreement::run(&repo_root(), &rest)?);
+            Ok(())
+        }
         _ => {
-            eprintln!(
-                "usage: cargo xtask agreement [--hadolint FILE] [--corpus DIR] [--code DLxxxx] [--examples N] [--json]"
-            );
+            eprintln!("{USAGE}\n  {}", agreement::USAGE);
             bail!("unknown or missing task")
         }
     }
 }
 
-#[derive(serde::Deserialize)]
-struct HadolintFinding {
-    code: String,
-    file: String,
-    line: u32,
-}
-
-/// One finding keyed for comparison: file name, instruction start line, hadolint code.
-type Key = (String, u32, String);
-
-fn instruction_line(dockerfile: &Dockerfile, offset: usize) -> Option<u32> {
-    fn find(instructions: &[Instruction], offset: usize) -> Option<u32> {
-        instructions
-            .iter()
-            .find(|i| i.span.start <= offset && offset <= i.span.end)
-            .map(|i| i.start_line)
-    }
-    find(&dockerfile.instructions, offset).or_else(|| {
-        dockerfile
-            .instructions
-            .iter()
-            .filter(|i| matches!(i.kind, InstructionKind::Onbuild(_)))
-            .find(|i| i.span.start <= offset && offset <= i.span.end)
-            .map(|i| i.start_line)
-    })
-}
-
-fn agreement(args: &[String]) -> anyhow::Result<()> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let mut hadolint = root.join("../wt/hadolint-corpus.json");
-    let mut corpus = root.join("../shared/data/dockerfiles");
-    let mut only: Option<String> = None;
-    let mut examples = 5usize;
-    let mut json = false;
-    let mut it = args.iter();
-    while let Some(arg) = it.next() {
-        match arg.as_str() {
-            "--hadolint" => hadolint = PathBuf::from(it.next().context("--hadolint FILE")?),
-            "--corpus" => corpus = PathBuf::from(it.next().context("--corpus DIR")?),
-            "--code" => only = Some(it.next().context("--code DLxxxx")?.to_ascii_uppercase()),
-            "--examples" => examples = it.next().context("--examples N")?.parse()?,
-            "--json" => json = true,
-            other => bail!("unknown argument {other}"),
+fn run_codegen(args: &[String]) -> anyhow::Result<()> {
+    let check = match args {
+        [] => false,
+        [flag] if flag == "--check" => true,
+        _ => bail!("usage: cargo xtask codegen [--check]"),
+    };
+    let root = repo_root();
+    let files = codegen::generate(&codegen::all_rules());
+    if check {
+        let stale = codegen::stale_files(&root, &files)?;
+        if stale.is_empty() {
+            println!("{}: {} files up to date", codegen::RULES_DIR, files.len());
+            return Ok(());
         }
-    }
-    let theirs: Vec<HadolintFinding> = serde_json::from_str(
-        &std::fs::read_to_string(&hadolint)
-            .with_context(|| format!("reading {}", hadolint.display()))?,
-    )
-    .context("parsing hadolint JSON")?;
-
-    // hadolint code -> dockward rules claiming it.
-    let mut claimed: BTreeMap<String, Vec<&'static str>> = BTreeMap::new();
-    for rule in dockward_lint::RULES {
-        for alias in rule.meta.descriptor.aliases {
-            if alias.starts_with("DL") {
-                claimed
-                    .entry((*alias).to_owned())
-                    .or_default()
-                    .push(rule.meta.code());
-            }
+        for line in stale.lines() {
+            eprintln!("{line}");
         }
+        bail!(
+            "{} stale files under {}; run `cargo xtask codegen` and commit the result",
+            stale.lines().len(),
+            codegen::RULES_DIR
+        );
     }
-
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&corpus)
-        .with_context(|| format!("reading {}", corpus.display()))?
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "Dockerfile"))
-        .collect();
-    files.sort();
-
-    let settings = dockward_lint::LintSettings::default();
-    let mut ours: BTreeMap<Key, usize> = BTreeMap::new();
-    for path in &files {
-        let name = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or_default()
-            .to_owned();
-        let text = std::fs::read_to_string(path)?;
-        let dockerfile = dockward_dockerfile::parse(&text);
-        for v in dockward_lint::lint(&dockerfile, &text, &settings, &|_| true) {
-            let line = instruction_line(&dockerfile, v.span.start).unwrap_or(0);
-            for alias in dockward_lint::RULES
-                .iter()
-                .find(|r| r.meta.rule == v.rule)
-                .map(|r| r.meta.descriptor.aliases)
-                .unwrap_or_default()
-            {
-                if alias.starts_with("DL") {
-                    *ours
-                        .entry((name.clone(), line, (*alias).to_owned()))
-                        .or_default() += 1;
-                }
-            }
-        }
-    }
-    let mut their_keys: BTreeMap<Key, usize> = BTreeMap::new();
-    for f in &theirs {
-        let name = Path::new(&f.file)
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or_default()
-            .to_owned();
-        *their_keys
-            .entry((name, f.line, f.code.clone()))
-            .or_default() += 1;
-    }
-
-    let codes: BTreeSet<String> = claimed
-        .keys()
-        .cloned()
-        .filter(|c| only.as_ref().is_none_or(|o| o == c))
-        .collect();
-    let mut rows = Vec::new();
-    for code in &codes {
-        let mine: BTreeSet<&Key> = ours.keys().filter(|k| &k.2 == code).collect();
-        let hers: BTreeSet<&Key> = their_keys.keys().filter(|k| &k.2 == code).collect();
-        let both = mine.intersection(&hers).count();
-        let only_h: Vec<&&Key> = hers.difference(&mine).collect();
-        let only_d: Vec<&&Key> = mine.difference(&hers).collect();
-        let union = both + only_h.len() + only_d.len();
-        #[allow(clippy::cast_precision_loss)]
-        let agreement = if union == 0 {
-            100.0
-        } else {
-            both as f64 * 100.0 / union as f64
-        };
-        rows.push(serde_json::json!({
-            "code": code,
-            "rules": claimed[code],
-            "both": both,
-            "only_hadolint": only_h.len(),
-            "only_dockward": only_d.len(),
-            "agreement_percent": (agreement * 10.0).round() / 10.0,
-            "only_hadolint_examples": only_h.iter().take(examples).map(|k| format!("{}:{}", k.0, k.1)).collect::<Vec<_>>(),
-            "only_dockward_examples": only_d.iter().take(examples).map(|k| format!("{}:{}", k.0, k.1)).collect::<Vec<_>>(),
-        }));
-    }
-    if json {
-        println!("{}", serde_json::to_string_pretty(&rows)?);
-        return Ok(());
+    let changed = codegen::write(&root, &files)?;
+    for line in changed.lines() {
+        println!("{line}");
     }
     println!(
-        "{:<8} {:<14} {:>6} {:>9} {:>9} {:>7}",
-        "code", "dockward", "both", "only-had", "only-dw", "agree%"
+        "{}: {} files, {} changed",
+        codegen::RULES_DIR,
+        files.len(),
+        changed.lines().len()
     );
-    for row in &rows {
-        println!(
-            "{:<8} {:<14} {:>6} {:>9} {:>9} {:>7}",
-            row["code"].as_str().unwrap_or_default(),
-            row["rules"]
-                .as_array()
-                .map(|a| a
-                    .iter()
-                    .filter_map(|v| v.as_str())
-                    .collect::<Vec<_>>()
-                    .join(","))
-                .unwrap_or_default(),
-            row["both"],
-            row["only_hadolint"],
-            row["only_dockward"],
-            row["agreement_percent"],
-        );
-        for (label, key) in [
-            ("  only hadolint:", "only_hadolint_examples"),
-            ("  only dockward:", "only_dockward_examples"),
-        ] {
-            if let Some(list) = row[key].as_array().filter(|a| !a.is_empty()) {
-                let list: Vec<&str> = list.iter().filter_map(|v| v.as_str()).collect();
-                println!("{label} {}", list.join(" "));
-            }
-        }
-    }
     Ok(())
+}
+
+fn run_tidy() -> anyhow::Result<()> {
+    let problems = tidy::run(&repo_root())?;
+    if problems.is_empty() {
+        println!("tidy: all checks pass");
+        return Ok(());
+    }
+    for problem in &problems {
+        eprintln!("{problem}");
+    }
+    bail!("tidy: {} problems", problems.len())
 }

@@ -1,0 +1,597 @@
+//! `cargo xtask tidy`: structural checks of the repository that the compiler
+//! and clippy do not make.
+//!
+//! - [`dependency_direction`]: the crates under `crates/` depend on each other
+//!   only as [`allowed_dependencies`] says.
+//! - [`rule_files`]: every rule file under `crates/dockward_lint/src/rules/` is
+//!   declared in `mod.rs`, registered in `RULES`, and has its fixtures.
+//! - [`print_macros`]: no `print`, `println`, `eprint`, `eprintln` or `dbg` macro
+//!   in the library crates (only the binary's printer writes to stdout/stderr).
+//! - [`unfinished_code`]: no `todo` or `unimplemented` macro anywhere.
+//!
+//! Each check returns [`Problem`]s; `tests/tidy.rs` runs them all, so CI enforces them.
+
+use std::collections::BTreeSet;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+
+/// One thing a check found wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// The check that found it, e.g. `dependency-direction`.
+    pub check: &'static str,
+    /// What is wrong and where.
+    pub message: String,
+}
+
+impl Problem {
+    fn new(check: &'static str, message: impl Into<String>) -> Self {
+        Problem {
+            check,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "[{}] {}", self.check, self.message)
+    }
+}
+
+/// Runs every check.
+pub fn run(root: &Path) -> anyhow::Result<Vec<Problem>> {
+    let mut problems = dependency_direction(root)?;
+    problems.extend(rule_files(root)?);
+    problems.extend(print_macros(root)?);
+    problems.extend(unfinished_code(root)?);
+    Ok(problems)
+}
+
+// ---------------------------------------------------------------------------
+// Dependency direction
+
+const DEPENDENCY_DIRECTION: &str = "dependency-direction";
+
+/// The dockward crates `krate` may depend on, or `None` for a crate the graph
+/// does not know yet (which is a problem: add it here when adding the crate).
+///
+/// ```text
+/// dockward ─► dockward_lint ─► dockward_dockerfile ─► dockward_diagnostics
+///                  └─────────► dockward_rules ──────► dockward_diagnostics
+/// ```
+pub fn allowed_dependencies(krate: &str) -> Option<&'static [&'static str]> {
+    Some(match krate {
+        "dockward" => &[
+            "dockward_lint",
+            "dockward_rules",
+            "dockward_dockerfile",
+            "dockward_diagnostics",
+        ],
+        "dockward_lint" => &[
+            "dockward_rules",
+            "dockward_dockerfile",
+            "dockward_diagnostics",
+        ],
+        "dockward_dockerfile" | "dockward_rules" => &["dockward_diagnostics"],
+        "dockward_diagnostics" => &[],
+        _ => return None,
+    })
+}
+
+/// The normal, dev and build dependency tables directly under `holder`.
+fn dependency_tables(holder: &toml::Table) -> impl Iterator<Item = &toml::Table> {
+    ["dependencies", "dev-dependencies", "build-dependencies"]
+        .into_iter()
+        .filter_map(|kind| holder.get(kind).and_then(toml::Value::as_table))
+}
+
+/// The package name and the dockward crates a manifest depends on, in any
+/// dependency table (normal, dev, build, and their `[target.*]` forms).
+/// A renamed dependency counts under its `package` name.
+pub fn dockward_dependencies(manifest: &toml::Table) -> (Option<String>, BTreeSet<String>) {
+    let name = manifest
+        .get("package")
+        .and_then(|p| p.get("name"))
+        .and_then(toml::Value::as_str)
+        .map(str::to_owned);
+    let mut tables: Vec<&toml::Table> = dependency_tables(manifest).collect();
+    if let Some(targets) = manifest.get("target").and_then(toml::Value::as_table) {
+        for target in targets.values().filter_map(toml::Value::as_table) {
+            tables.extend(dependency_tables(target));
+        }
+    }
+    let deps = tables
+        .into_iter()
+        .flat_map(|table| table.iter())
+        .map(|(key, value)| {
+            value
+                .get("package")
+                .and_then(toml::Value::as_str)
+                .unwrap_or(key)
+                .to_owned()
+        })
+        .filter(|dep| dep == "dockward" || dep.starts_with("dockward_"))
+        .collect();
+    (name, deps)
+}
+
+/// The problems with `krate` depending on `deps`.
+pub fn check_dependencies(manifest: &Path, krate: &str, deps: &BTreeSet<String>) -> Vec<Problem> {
+    let Some(allowed) = allowed_dependencies(krate) else {
+        return vec![Problem::new(
+            DEPENDENCY_DIRECTION,
+            format!(
+                "{}: crate `{krate}` is not in the dependency graph; add it to \
+                 `allowed_dependencies` in xtask/src/tidy.rs (and to ARCHITECTURE.md)",
+                manifest.display()
+            ),
+        )];
+    };
+    deps.iter()
+        .filter(|dep| !allowed.contains(&dep.as_str()))
+        .map(|dep| {
+            Problem::new(
+                DEPENDENCY_DIRECTION,
+                format!(
+                    "{}: `{krate}` must not depend on `{dep}` (allowed: {})",
+                    manifest.display(),
+                    if allowed.is_empty() {
+                        "no dockward crate".to_owned()
+                    } else {
+                        allowed.join(", ")
+                    }
+                ),
+            )
+        })
+        .collect()
+}
+
+/// The `Cargo.toml` of every crate under `crates/`, relative to `root`.
+fn crate_manifests(root: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let dir = root.join("crates");
+    let mut manifests = Vec::new();
+    for entry in std::fs::read_dir(&dir).with_context(|| format!("reading {}", dir.display()))? {
+        let entry = entry.with_context(|| format!("reading {}", dir.display()))?;
+        let manifest = Path::new("crates")
+            .join(entry.file_name())
+            .join("Cargo.toml");
+        if root.join(&manifest).is_file() {
+            manifests.push(manifest);
+        }
+    }
+    manifests.sort();
+    Ok(manifests)
+}
+
+/// Checks every crate's dockward dependencies against [`allowed_dependencies`].
+pub fn dependency_direction(root: &Path) -> anyhow::Result<Vec<Problem>> {
+    let mut problems = Vec::new();
+    for manifest in crate_manifests(root)? {
+        let path = root.join(&manifest);
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("reading {}", path.display()))?;
+        let table: toml::Table =
+            toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
+        let (name, deps) = dockward_dependencies(&table);
+        match name {
+            Some(name) => problems.extend(check_dependencies(&manifest, &name, &deps)),
+            None => problems.push(Problem::new(
+                DEPENDENCY_DIRECTION,
+                format!("{}: no [package] name", manifest.display()),
+            )),
+        }
+    }
+    Ok(problems)
+}
+
+// ---------------------------------------------------------------------------
+// Rule files
+
+const RULE_FILES: &str = "rule-files";
+
+/// The Dockerfile rules' directory, relative to the repository root.
+pub const LINT_RULES_DIR: &str = "crates/dockward_lint/src/rules";
+/// The Dockerfile rules' fixtures, relative to the repository root.
+pub const LINT_FIXTURES_DIR: &str = "crates/dockward_lint/tests/fixtures";
+/// Files in [`LINT_RULES_DIR`] that are not rules.
+pub const NOT_RULES: &[&str] = &["mod.rs", "helpers.rs"];
+
+/// A rule as the linter registers it: code and kebab-case name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Registered {
+    /// `DF003`.
+    pub code: &'static str,
+    /// `from-latest-tag`.
+    pub name: &'static str,
+}
+
+/// Whether `mod_rs` declares `mod <module>;` (with any visibility).
+fn declares_module(mod_rs: &str, module: &str) -> bool {
+    mod_rs.lines().any(|line| {
+        let line = line.trim();
+        let rest = line
+            .strip_prefix("pub(crate) ")
+            .or_else(|| line.strip_prefix("pub "))
+            .unwrap_or(line);
+        rest.strip_prefix("mod ")
+            .and_then(|r| r.strip_suffix(';'))
+            .is_some_and(|name| name.trim() == module)
+    })
+}
+
+/// The problems with the rule files `modules` (file stems, e.g.
+/// `from_latest_tag`), given the text of `mod.rs`, the registered rules, and
+/// the fixture files (relative to the fixtures directory, e.g.
+/// `DF003/fail.Dockerfile`).
+pub fn check_rule_files(
+    modules: &BTreeSet<String>,
+    mod_rs: &str,
+    registered: &[Registered],
+    fixtures: &BTreeSet<String>,
+) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    let mut report = |message: String| problems.push(Problem::new(RULE_FILES, message));
+    for module in modules {
+        let file = format!("{LINT_RULES_DIR}/{module}.rs");
+        if !declares_module(mod_rs, module) {
+            report(format!(
+                "{file}: not declared in {LINT_RULES_DIR}/mod.rs (add `mod {module};`)"
+            ));
+        }
+        let name = module.replace('_', "-");
+        let Some(rule) = registered.iter().find(|r| r.name == name) else {
+            report(format!(
+                "{file}: no rule named `{name}` is registered in `lint_rules!` in \
+                 {LINT_RULES_DIR}/mod.rs (a rule file is named after its rule; helpers belong in helpers.rs)"
+            ));
+            continue;
+        };
+        for fixture in ["fail.Dockerfile", "pass.Dockerfile"] {
+            let relative = format!("{}/{fixture}", rule.code);
+            if !fixtures.contains(&relative) {
+                report(format!(
+                    "{file}: {} has no fixture {LINT_FIXTURES_DIR}/{relative}",
+                    rule.code
+                ));
+            }
+        }
+    }
+    for rule in registered {
+        let module = rule.name.replace('-', "_");
+        if !modules.contains(&module) {
+            report(format!(
+                "{} `{}` is registered but has no file {LINT_RULES_DIR}/{module}.rs",
+                rule.code, rule.name
+            ));
+        }
+    }
+    let fixture_dirs: BTreeSet<&str> = fixtures
+        .iter()
+        .filter_map(|f| f.split_once('/').map(|(dir, _)| dir))
+        .collect();
+    for dir in fixture_dirs {
+        if !registered.iter().any(|r| r.code == dir) {
+            report(format!(
+                "{LINT_FIXTURES_DIR}/{dir}: no registered rule has the code `{dir}`"
+            ));
+        }
+    }
+    problems
+}
+
+/// Files one directory down in `dir` (`DF003/fail.Dockerfile`), or none if `dir` is absent.
+fn files_in_subdirectories(dir: &Path) -> anyhow::Result<BTreeSet<String>> {
+    let mut files = BTreeSet::new();
+    let walker = walkdir::WalkDir::new(dir).min_depth(2).max_depth(2);
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e)
+                if e.io_error()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::NotFound) =>
+            {
+                break;
+            }
+            Err(e) => return Err(e).with_context(|| format!("walking {}", dir.display())),
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        if let Ok(relative) = entry.path().strip_prefix(dir) {
+            let parts: Vec<String> = relative
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            files.insert(parts.join("/"));
+        }
+    }
+    Ok(files)
+}
+
+/// Checks the Dockerfile rule files against `mod.rs`, `dockward_lint::RULES` and the fixtures.
+pub fn rule_files(root: &Path) -> anyhow::Result<Vec<Problem>> {
+    let dir = root.join(LINT_RULES_DIR);
+    let mut modules = BTreeSet::new();
+    for entry in std::fs::read_dir(&dir).with_context(|| format!("reading {}", dir.display()))? {
+        let entry = entry.with_context(|| format!("reading {}", dir.display()))?;
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        if NOT_RULES.contains(&file_name.as_str()) || !entry.file_type()?.is_file() {
+            continue;
+        }
+        if let Some(stem) = file_name.strip_suffix(".rs") {
+            modules.insert(stem.to_owned());
+        }
+    }
+    let mod_path = dir.join("mod.rs");
+    let mod_rs = std::fs::read_to_string(&mod_path)
+        .with_context(|| format!("reading {}", mod_path.display()))?;
+    let registered: Vec<Registered> = dockward_lint::RULES
+        .iter()
+        .map(|r| Registered {
+            code: r.meta.code(),
+            name: r.meta.descriptor.name,
+        })
+        .collect();
+    let fixtures = files_in_subdirectories(&root.join(LINT_FIXTURES_DIR))?;
+    Ok(check_rule_files(&modules, &mod_rs, &registered, &fixtures))
+}
+
+// ---------------------------------------------------------------------------
+// Forbidden macros
+
+const PRINT_MACROS: &str = "print-macros";
+const UNFINISHED_CODE: &str = "unfinished-code";
+
+/// Macros only the binary may call: its printer owns stdout and stderr.
+pub const PRINTING: &[&str] = &["print", "println", "eprint", "eprintln", "dbg"];
+/// Macros no committed code may call.
+pub const UNFINISHED: &[&str] = &["todo", "unimplemented"];
+
+/// The 1-based lines of `text` that invoke one of `macros` (`name!(`,
+/// `name![`, `name!{`), with the macro. Comment lines are skipped.
+pub fn macro_calls(text: &str, macros: &[&'static str]) -> Vec<(usize, &'static str)> {
+    let mut found = Vec::new();
+    for (number, line) in text.lines().enumerate() {
+        if line.trim_start().starts_with("//") {
+            continue;
+        }
+        for &name in macros {
+            if invokes(line, name) {
+                found.push((number + 1, name));
+            }
+        }
+    }
+    found
+}
+
+/// Whether `line` contains `name!` followed by a delimiter, with no identifier
+/// character right before `name` (so `eprintln!` is not `println!`).
+fn invokes(line: &str, name: &str) -> bool {
+    let bang = format!("{name}!");
+    line.match_indices(&bang).any(|(at, _)| {
+        let before = line[..at].chars().next_back();
+        let after = line[at + bang.len()..].trim_start().chars().next();
+        !before.is_some_and(|c| c.is_alphanumeric() || c == '_')
+            && matches!(after, Some('(' | '[' | '{'))
+    })
+}
+
+/// Every `.rs` file under `dir`, skipping build output and hidden directories.
+fn rust_files(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    let walker = walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            let name = e.file_name().to_string_lossy();
+            e.depth() == 0 || !(name.starts_with('.') || name == "target")
+        });
+    for entry in walker {
+        let entry = entry.with_context(|| format!("walking {}", dir.display()))?;
+        if entry.file_type().is_file() && entry.path().extension().is_some_and(|e| e == "rs") {
+            files.push(entry.into_path());
+        }
+    }
+    Ok(files)
+}
+
+fn scan(
+    root: &Path,
+    dirs: &[PathBuf],
+    macros: &[&'static str],
+    check: &'static str,
+    why: &str,
+) -> anyhow::Result<Vec<Problem>> {
+    let mut problems = Vec::new();
+    for dir in dirs {
+        for path in rust_files(dir)? {
+            let text = std::fs::read_to_string(&path)
+                .with_context(|| format!("reading {}", path.display()))?;
+            let shown = path.strip_prefix(root).unwrap_or(&path);
+            for (line, name) in macro_calls(&text, macros) {
+                problems.push(Problem::new(
+                    check,
+                    format!("{}:{line}: `{name}!` {why}", shown.display()),
+                ));
+            }
+        }
+    }
+    Ok(problems)
+}
+
+/// The crate that owns stdout and stderr.
+pub const BINARY_CRATE: &str = "dockward";
+
+/// No printing or `dbg` macro in the `src/` of any crate but the binary.
+pub fn print_macros(root: &Path) -> anyhow::Result<Vec<Problem>> {
+    let dirs: Vec<PathBuf> = crate_manifests(root)?
+        .iter()
+        .filter_map(|manifest| manifest.parent())
+        .filter(|dir| dir.file_name().is_none_or(|name| name != BINARY_CRATE))
+        .map(|dir| root.join(dir).join("src"))
+        .filter(|src| src.is_dir())
+        .collect();
+    scan(
+        root,
+        &dirs,
+        PRINTING,
+        PRINT_MACROS,
+        "in a library crate: return data and let the binary's printer write it",
+    )
+}
+
+/// No `todo` or `unimplemented` macro in any Rust file of the repository.
+pub fn unfinished_code(root: &Path) -> anyhow::Result<Vec<Problem>> {
+    scan(
+        root,
+        &[root.to_path_buf()],
+        UNFINISHED,
+        UNFINISHED_CODE,
+        "left in the code: finish it or remove it",
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set(items: &[&str]) -> BTreeSet<String> {
+        items.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    #[test]
+    fn the_allowed_graph_accepts_the_layering_and_rejects_upward_edges() {
+        let manifest = Path::new("crates/x/Cargo.toml");
+        let lint = set(&[
+            "dockward_rules",
+            "dockward_dockerfile",
+            "dockward_diagnostics",
+        ]);
+        assert!(check_dependencies(manifest, "dockward_lint", &lint).is_empty());
+        assert!(check_dependencies(manifest, "dockward_diagnostics", &set(&[])).is_empty());
+
+        let problems = check_dependencies(
+            manifest,
+            "dockward_dockerfile",
+            &set(&["dockward_diagnostics", "dockward_rules"]),
+        );
+        assert_eq!(problems.len(), 1);
+        assert!(
+            problems[0]
+                .message
+                .contains("must not depend on `dockward_rules`")
+        );
+
+        let problems =
+            check_dependencies(manifest, "dockward_diagnostics", &set(&["dockward_lint"]));
+        assert!(problems[0].message.contains("(allowed: no dockward crate)"));
+
+        let problems = check_dependencies(manifest, "dockward_new", &set(&[]));
+        assert!(problems[0].message.contains("not in the dependency graph"));
+    }
+
+    #[test]
+    fn dependencies_are_read_from_every_table_under_their_package_name() {
+        let manifest: toml::Table = toml::from_str(
+            r#"
+            [package]
+            name = "dockward_rules"
+            [dependencies]
+            dockward_diagnostics.workspace = true
+            serde.workspace = true
+            [dev-dependencies]
+            lint = { package = "dockward_lint", path = "../dockward_lint" }
+            [target.'cfg(unix)'.build-dependencies]
+            dockward = { path = "../dockward" }
+            "#,
+        )
+        .expect("valid TOML");
+        let (name, deps) = dockward_dependencies(&manifest);
+        assert_eq!(name.as_deref(), Some("dockward_rules"));
+        assert_eq!(
+            deps,
+            set(&["dockward", "dockward_diagnostics", "dockward_lint"])
+        );
+        assert_eq!(
+            check_dependencies(Path::new("m"), "dockward_rules", &deps).len(),
+            2
+        );
+    }
+
+    #[test]
+    fn rule_files_must_be_declared_registered_and_have_fixtures() {
+        let mod_rs = "mod helpers;\nmod from_latest_tag;\npub(crate) mod cd_in_run;\n";
+        let registered = [
+            Registered {
+                code: "DF003",
+                name: "from-latest-tag",
+            },
+            Registered {
+                code: "DF007",
+                name: "cd-in-run",
+            },
+            Registered {
+                code: "DF008",
+                name: "sudo-in-run",
+            },
+        ];
+        let modules = set(&["from_latest_tag", "cd_in_run", "stray"]);
+        let fixtures = set(&[
+            "DF003/fail.Dockerfile",
+            "DF003/pass.Dockerfile",
+            "DF007/fail.Dockerfile",
+            "DF007/settings.toml",
+            "DF008/fail.Dockerfile",
+            "DF008/pass.Dockerfile",
+            "DF999/fail.Dockerfile",
+        ]);
+        let problems: Vec<String> = check_rule_files(&modules, mod_rs, &registered, &fixtures)
+            .into_iter()
+            .map(|p| p.message)
+            .collect();
+        assert_eq!(problems.len(), 5, "{problems:#?}");
+        assert!(problems[0].contains("cd_in_run.rs: DF007 has no fixture"));
+        assert!(problems[0].ends_with("fixtures/DF007/pass.Dockerfile"));
+        assert!(problems[1].contains("stray.rs: not declared"));
+        assert!(problems[2].contains("stray.rs: no rule named `stray`"));
+        assert!(problems[3].contains("DF008 `sudo-in-run` is registered but has no file"));
+        assert!(problems[4].ends_with("fixtures/DF999: no registered rule has the code `DF999`"));
+    }
+
+    #[test]
+    fn macro_calls_are_found_by_name_not_by_substring() {
+        let (println, eprintln, dbg, todo) = ("println", "eprintln", "dbg", "todo");
+        let text = format!(
+            "// {println}!(\"in a comment\")\n\
+             fn f() {{\n    {eprintln}!(\"x\");\n    let _ = {dbg}![1];\n\
+             \x20   my_{dbg}!(1);\n    let s = \"{println}! is banned\";\n    {todo}!()\n\
+             \x20   print! {{ \"x\" }}\n}}\n"
+        );
+        assert_eq!(
+            macro_calls(&text, PRINTING),
+            [(3, "eprintln"), (4, "dbg"), (8, "print")]
+        );
+        assert_eq!(macro_calls(&text, UNFINISHED), [(7, "todo")]);
+    }
+
+    #[test]
+    fn scanning_a_tree_reports_paths_relative_to_the_root() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let src = dir.path().join("crates/dockward_x/src");
+        std::fs::create_dir_all(&src).expect("mkdir");
+        std::fs::create_dir_all(dir.path().join("target/debug")).expect("mkdir");
+        let call = format!("fn f() {{ {}!() }}\n", "unimplemented");
+        std::fs::write(src.join("lib.rs"), format!("\n{call}")).expect("write");
+        std::fs::write(dir.path().join("target/debug/gen.rs"), &call).expect("write");
+        let problems = unfinished_code(dir.path()).expect("scan");
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(
+            problems[0].to_string(),
+            "[unfinished-code] crates/dockward_x/src/lib.rs:2: `unimplemented!` left in the code: \
+             finish it or remove it"
+        );
+    }
+}
