@@ -4,10 +4,11 @@
 //! [`LintSettings`] for both. The findings on `fail.Dockerfile` are
 //! snapshotted as the user sees them.
 
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use dockward_diagnostics::{LineIndex, Span};
+use dockward_diagnostics::{
+    Diagnostic, Location, Report, SourceFile, Span, Subject, ToolInfo, render,
+};
 use dockward_lint::{LintSettings, RULES, Violation, lint};
 
 fn fixture_dir(code: &str) -> PathBuf {
@@ -34,29 +35,41 @@ fn run(
     (text, found)
 }
 
-/// `line:col CODE message` plus the source line with carets under the span.
-fn render(text: &str, found: &[Violation]) -> String {
-    let index = LineIndex::new(text.into());
-    let mut out = String::new();
-    for v in found {
-        let start = index.line_col(v.span.start);
-        let line = index.line_of(v.span.start);
-        let line_span = index.line_span(line);
-        let end = v.span.end.min(line_span.end).max(v.span.start);
-        let _ = writeln!(
-            out,
-            "{}:{} {} {}",
-            start.line,
-            start.column,
-            v.rule.code(),
-            v.message
-        );
-        let _ = writeln!(out, "    | {}", &text[line_span.start..line_span.end]);
-        let pad = text[line_span.start..v.span.start].chars().count();
-        let width = text[v.span.start..end].chars().count().max(1);
-        let _ = writeln!(out, "    | {}{}", " ".repeat(pad), "^".repeat(width));
-    }
-    out
+/// The findings as `dockward lint` shows them: the human renderer with code
+/// frames, without colour, under the fixture's own file name.
+fn render(code: &str, text: &str, found: &[Violation]) -> String {
+    let source = SourceFile::new(format!("{code}/fail.Dockerfile"), text);
+    let diagnostics = found
+        .iter()
+        .map(|v| {
+            let meta = RULES
+                .iter()
+                .find(|r| r.meta.rule == v.rule)
+                .expect("every violation comes from a registered rule")
+                .meta;
+            Diagnostic {
+                rule: &meta.descriptor,
+                severity: meta.descriptor.default_severity,
+                message: v.message.clone(),
+                location: Location::in_file(&source, v.span),
+                suppression: None,
+            }
+        })
+        .collect();
+    let report = Report {
+        tool: ToolInfo {
+            name: "dockward".to_owned(),
+            version: "test".to_owned(),
+        },
+        subjects: vec![Subject {
+            kind: "dockerfile".to_owned(),
+            name: source.path().to_owned(),
+        }],
+        diagnostics,
+        sources: vec![source],
+        rules: Vec::new(),
+    };
+    render::human(&report, render::HumanOptions { color: false })
 }
 
 #[test]
@@ -127,14 +140,14 @@ fn every_rule_fires_on_its_failing_fixture_and_not_on_its_passing_one() {
         }
         insta::assert_snapshot!(
             format!("{code}_{}", rule.meta.descriptor.name),
-            render(&text, &found)
+            render(code, &text, &found)
         );
 
         let (text, found) = run(&pass, &settings, rule.meta.rule);
         assert!(
             found.is_empty(),
             "{code}: findings on pass.Dockerfile:\n{}",
-            render(&text, &found)
+            render(code, &text, &found)
         );
     }
     assert!(missing.is_empty(), "rules without fixtures: {missing:?}");

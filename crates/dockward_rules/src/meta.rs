@@ -48,7 +48,7 @@ impl RuleMeta {
 /// Declares a rule: a unit struct carrying the rule's doc comment as its user
 /// documentation, and a `META` constant.
 ///
-/// ```ignore
+/// ```text
 /// declare_rule! {
 ///     /// ## What it does
 ///     /// ...
