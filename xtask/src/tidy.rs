@@ -75,7 +75,7 @@ pub fn allowed_dependencies(krate: &str) -> Option<&'static [&'static str]> {
             "dockward_dockerfile",
             "dockward_diagnostics",
         ],
-        "dockward_dockerfile" | "dockward_rules" => &["dockward_diagnostics"],
+        "dockward_dockerfile" | "dockward_rules" | "dockward_spec" => &["dockward_diagnostics"],
         "dockward_diagnostics" => &[],
         _ => return None,
     })
