@@ -148,7 +148,26 @@ fn object<'a>(obj: &Obj<'a>, field: &str, path: &str, nullable: bool) -> Result<
     found.map_err(|bad| type_error(path, "object", bad))
 }
 
+/// Go decodes every occurrence of a duplicated key, and one of the wrong type
+/// fails the whole request even when a later occurrence is fine.
+fn check_all(
+    obj: &Obj<'_>,
+    field: &str,
+    path: &str,
+    expected: &'static str,
+    ok: fn(&Json) -> bool,
+) -> Result<()> {
+    match obj
+        .matches(field)
+        .find(|v| !matches!(v, Json::Null) && !ok(v))
+    {
+        Some(bad) => Err(type_error(path, expected, bad)),
+        None => Ok(()),
+    }
+}
+
 fn string(obj: &Obj<'_>, field: &str, path: &str) -> Result<Option<String>> {
+    check_all(obj, field, path, "string", |v| matches!(v, Json::String(_)))?;
     match obj.scalar(field) {
         None => Ok(None),
         Some(Json::String(s)) => Ok(Some(s.clone())),
@@ -157,6 +176,7 @@ fn string(obj: &Obj<'_>, field: &str, path: &str) -> Result<Option<String>> {
 }
 
 fn boolean(obj: &Obj<'_>, field: &str, path: &str) -> Result<Option<bool>> {
+    check_all(obj, field, path, "boolean", |v| matches!(v, Json::Bool(_)))?;
     match obj.scalar(field) {
         None => Ok(None),
         Some(Json::Bool(b)) => Ok(Some(*b)),
@@ -165,6 +185,13 @@ fn boolean(obj: &Obj<'_>, field: &str, path: &str) -> Result<Option<bool>> {
 }
 
 fn integer(obj: &Obj<'_>, field: &str, path: &str) -> Result<Option<i64>> {
+    check_all(
+        obj,
+        field,
+        path,
+        "integer",
+        |v| matches!(v, Json::Number(n) if n.as_i64().is_some()),
+    )?;
     match obj.scalar(field) {
         None => Ok(None),
         Some(Json::Number(n)) => n
@@ -190,6 +217,13 @@ fn string_item(item: &Json, path: &str) -> Result<String> {
 }
 
 fn strings(obj: &Obj<'_>, field: &str, path: &str) -> Result<Vec<String>> {
+    check_all(
+        obj,
+        field,
+        path,
+        "array of strings",
+        |v| matches!(v, Json::Array(items) if items.iter().all(|i| matches!(i, Json::Null | Json::String(_)))),
+    )?;
     match obj.array(field) {
         None => Ok(Vec::new()),
         Some(Json::Array(items)) => items.iter().map(|i| string_item(i, path)).collect(),

@@ -158,7 +158,7 @@ impl<'a> Obj<'a> {
     }
 
     /// Every value whose key selects the struct field `field`, in document order.
-    fn matches(&self, field: &str) -> impl Iterator<Item = &'a Json> + '_ {
+    pub(crate) fn matches(&self, field: &str) -> impl Iterator<Item = &'a Json> + '_ {
         let field = field.to_owned();
         self.entries
             .iter()
