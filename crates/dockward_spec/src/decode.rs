@@ -224,26 +224,46 @@ fn strings(obj: &Obj<'_>, field: &str, path: &str) -> Result<Vec<String>> {
         "array of strings",
         |v| matches!(v, Json::Array(items) if items.iter().all(|i| matches!(i, Json::Null | Json::String(_)))),
     )?;
-    match obj.array(field) {
-        None => Ok(Vec::new()),
-        Some(Json::Array(items)) => items.iter().map(|i| string_item(i, path)).collect(),
-        Some(other) => Err(type_error(path, "array", other)),
-    }
+    let elements = obj
+        .slice(field)
+        .map_err(|bad| type_error(path, "array", bad))?;
+    // A string element keeps its previous value on `null` and starts as "".
+    elements
+        .iter()
+        .map(|values| {
+            values
+                .iter()
+                .rev()
+                .find(|v| !matches!(v, Json::Null))
+                .map_or(Ok(String::new()), |v| string_item(v, path))
+        })
+        .collect()
 }
 
 fn objects<'a>(obj: &Obj<'a>, field: &str, path: &str) -> Result<Vec<Obj<'a>>> {
-    match obj.array(field) {
-        None => Ok(Vec::new()),
-        Some(Json::Array(items)) => items
-            .iter()
-            .map(|item| match item {
-                Json::Null => Ok(Obj::default()),
-                Json::Object(entries) => Ok(Obj::of(entries)),
-                other => Err(type_error(path, "object", other)),
-            })
-            .collect(),
-        Some(other) => Err(type_error(path, "array", other)),
-    }
+    check_all(
+        obj,
+        field,
+        path,
+        "array of objects",
+        |v| matches!(v, Json::Array(items) if items.iter().all(|i| matches!(i, Json::Null | Json::Object(_)))),
+    )?;
+    let elements = obj
+        .slice(field)
+        .map_err(|bad| type_error(path, "array", bad))?;
+    // A struct element merges every object decoded into it; `null` leaves it.
+    Ok(elements
+        .iter()
+        .map(|values| {
+            let mut merged = Obj::default();
+            for value in values {
+                if let Json::Object(entries) = value {
+                    merged.extend(entries.as_slice());
+                }
+            }
+            merged
+        })
+        .collect())
 }
 
 fn string_map(obj: &Obj<'_>, field: &str, path: &str) -> Result<BTreeMap<String, String>> {

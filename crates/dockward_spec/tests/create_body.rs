@@ -35,7 +35,8 @@ fn keys_match_struct_fields_case_insensitively() {
 
 #[test]
 fn go_folds_long_s_and_kelvin_sign() {
-    // U+017F folds to `s` and U+212A to `k` in Go's case-insensitive key match.
+    // U+017F folds to `s` and U+212A to `k` in Go's case-insensitive key match
+    // (`Hoſtconfig` verified on Engine 20.10: the container was privileged).
     assert!(privileged("{\"Ho\u{17F}tConfig\":{\"Privileged\":true}}"));
     assert!(
         spec("{\"HostConfig\":{\"Networ\u{212A}Mode\":\"host\"}}")
@@ -58,7 +59,8 @@ fn the_last_duplicate_scalar_wins() {
     assert!(privileged(
         r#"{"HostConfig":{"Privileged":false,"privileged":true}}"#
     ));
-    // Every occurrence is decoded: an earlier one of the wrong type fails the request.
+    // Every occurrence is decoded: an earlier one of the wrong type fails the request
+    // (Engine 20.10: "json: cannot unmarshal string into Go struct field ... of type bool").
     assert!(matches!(
         ContainerSpec::from_create_body(
             br#"{"HostConfig":{"Privileged":"yes","Privileged":true}}"#,
@@ -78,6 +80,7 @@ fn the_last_duplicate_scalar_wins() {
 
 #[test]
 fn duplicate_objects_merge_and_null_resets_a_pointer() {
+    // Both verified on Engine 20.10: Privileged=true Memory=8388608, then Privileged=false.
     let s = spec(r#"{"HostConfig":{"Privileged":true},"hostconfig":{"Memory":1048576}}"#);
     assert!(s.privileged);
     assert_eq!(s.resources.memory, Some(1_048_576));
@@ -91,11 +94,59 @@ fn duplicate_objects_merge_and_null_resets_a_pointer() {
 }
 
 #[test]
-fn arrays_take_the_last_and_null_empties() {
+fn arrays_decode_into_the_previous_backing_array() {
+    // Each case was run against Engine 20.10 (POST /v1.41/containers/create, then
+    // inspect); the comment gives what the daemon stored.
+    let binds = |body: &str| -> Vec<String> {
+        spec(body)
+            .mounts
+            .iter()
+            .map(|m| format!("{}:{}", m.source.as_deref().unwrap_or_default(), m.target))
+            .collect()
+    };
+    // Binds=["/tmp:/host"]: a null element keeps what element 0 held.
+    assert_eq!(
+        binds(r#"{"HostConfig":{"Binds":["/tmp:/host"],"Binds":[null]}}"#),
+        ["/tmp:/host"]
+    );
+    // Binds=["/etc:/e","/var:/v"]: element 1 survives past the shorter array.
+    assert_eq!(
+        binds(
+            r#"{"HostConfig":{"Binds":["/tmp:/host","/var:/v"],"Binds":["/etc:/e"],"Binds":[null,null]}}"#
+        ),
+        ["/etc:/e", "/var:/v"]
+    );
+    // "invalid volume specification: ''": an empty array starts afresh.
+    assert!(matches!(
+        ContainerSpec::from_create_body(
+            br#"{"HostConfig":{"Binds":["/tmp:/host"],"Binds":[],"Binds":[null]}}"#,
+            None
+        ),
+        Err(SpecError::Value { .. })
+    ));
+    // Devices=[{"PathOnHost":"/dev/null","PathInContainer":"/y","CgroupPermissions":"rwm"}]:
+    // objects merge into the previous element.
+    let devices = spec(
+        r#"{"HostConfig":{"Devices":[{"PathOnHost":"/dev/null","PathInContainer":"/x","CgroupPermissions":"rwm"}],
+            "Devices":[{"PathInContainer":"/y"}]}}"#,
+    )
+    .devices;
+    assert_eq!(devices.len(), 1);
+    assert_eq!(devices[0].host_path, "/dev/null");
+    assert_eq!(devices[0].container_path, "/y");
+    assert_eq!(devices[0].permissions, "rwm");
+
+    // A later array replaces the length; `null` starts afresh.
     let s = spec(r#"{"HostConfig":{"CapAdd":["SYS_ADMIN"],"capadd":["NET_ADMIN"]}}"#);
     assert_eq!(s.cap_add, BTreeSet::from(["NET_ADMIN".to_owned()]));
     let s = spec(r#"{"HostConfig":{"CapAdd":["SYS_ADMIN"],"CapAdd":null}}"#);
     assert!(s.cap_add.is_empty());
+    let s = spec(r#"{"HostConfig":{"CapAdd":["SYS_ADMIN"],"CapAdd":null,"CapAdd":[null]}}"#);
+    assert_eq!(
+        s.cap_add,
+        BTreeSet::new(),
+        "a fresh element is the empty string, dropped"
+    );
 }
 
 #[test]
