@@ -34,6 +34,13 @@ fn keys_match_struct_fields_case_insensitively() {
 }
 
 #[test]
+fn escaped_keys_match_after_unescaping() {
+    assert!(privileged(
+        r#"{"Host\u0043onfig":{"Privil\u0065ged":true}}"#
+    ));
+}
+
+#[test]
 fn go_folds_long_s_and_kelvin_sign() {
     // U+017F folds to `s` and U+212A to `k` in Go's case-insensitive key match
     // (`Hoſtconfig` verified on Engine 20.10: the container was privileged).
