@@ -197,7 +197,7 @@ pub const LINT_RULES_DIR: &str = "crates/dockward_lint/src/rules";
 /// The Dockerfile rules' fixtures, relative to the repository root.
 pub const LINT_FIXTURES_DIR: &str = "crates/dockward_lint/tests/fixtures";
 /// Files in [`LINT_RULES_DIR`] that are not rules.
-pub const NOT_RULES: &[&str] = &["mod.rs", "helpers.rs"];
+pub const NOT_RULES: &[&str] = &["mod.rs", "commands.rs"];
 
 /// A rule as the linter registers it: code and kebab-case name.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -245,7 +245,7 @@ pub fn check_rule_files(
         let Some(rule) = registered.iter().find(|r| r.name == name) else {
             report(format!(
                 "{file}: no rule named `{name}` is registered in `lint_rules!` in \
-                 {LINT_RULES_DIR}/mod.rs (a rule file is named after its rule; helpers belong in helpers.rs)"
+                 {LINT_RULES_DIR}/mod.rs (a rule file is named after its rule; shared command analysis belongs in commands.rs)"
             ));
             continue;
         };
@@ -523,7 +523,7 @@ mod tests {
 
     #[test]
     fn rule_files_must_be_declared_registered_and_have_fixtures() {
-        let mod_rs = "mod helpers;\nmod from_latest_tag;\npub(crate) mod cd_in_run;\n";
+        let mod_rs = "mod commands;\nmod from_latest_tag;\npub(crate) mod cd_in_run;\n";
         let registered = [
             Registered {
                 code: "DF003",

@@ -147,8 +147,7 @@ fn lint_all(
 
 fn render(report: &Report, format: Format, quiet: bool, color: bool) -> String {
     match format {
-        Format::Human if quiet => without_summary(&render::human(report, HumanOptions { color })),
-        Format::Human => render::human(report, HumanOptions { color }),
+        Format::Human => render::human(report, HumanOptions { color, quiet }),
         Format::Json => render::json(report),
         Format::Sarif => render::sarif(report),
         Format::Checkstyle => render::checkstyle(report),
@@ -166,17 +165,6 @@ fn auto_color(terminal: bool) -> bool {
     }
     let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty() && v != "0");
     terminal || set("CLICOLOR_FORCE") || set("FORCE_COLOR")
-}
-
-/// The human report without its last line, the summary (`--quiet`).
-fn without_summary(text: &str) -> String {
-    let body = text.strip_suffix('\n').unwrap_or(text);
-    let findings = body.rfind('\n').map_or("", |end| body[..end].trim_end());
-    if findings.is_empty() {
-        String::new()
-    } else {
-        format!("{findings}\n")
-    }
 }
 
 /// Rule lists given on the command line, resolved.

@@ -27,6 +27,8 @@ pub use json_report::report_schema;
 pub struct HumanOptions {
     /// Emit ANSI colours (the caller decides: terminal, `NO_COLOR`, `--color`).
     pub color: bool,
+    /// Leave out the summary line (`--quiet`): findings only.
+    pub quiet: bool,
 }
 
 /// Human-readable: each finding with a code frame of the offending lines,

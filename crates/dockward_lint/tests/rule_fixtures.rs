@@ -69,7 +69,13 @@ fn render(code: &str, text: &str, found: &[Violation]) -> String {
         sources: vec![source],
         rules: Vec::new(),
     };
-    render::human(&report, render::HumanOptions { color: false })
+    render::human(
+        &report,
+        render::HumanOptions {
+            color: false,
+            quiet: false,
+        },
+    )
 }
 
 #[test]

@@ -24,6 +24,14 @@ pub(super) fn render(report: &Report, options: HumanOptions) -> String {
         finding(&mut out, report, diagnostic, paint);
         out.push('\n');
     }
+    if options.quiet {
+        let findings = out.trim_end();
+        return if findings.is_empty() {
+            String::new()
+        } else {
+            format!("{findings}\n")
+        };
+    }
     summary(&mut out, report, paint);
     out
 }

@@ -5,7 +5,10 @@ use dockward_diagnostics::{Report, Span};
 
 use crate::fixture;
 
-const PLAIN: HumanOptions = HumanOptions { color: false };
+const PLAIN: HumanOptions = HumanOptions {
+    color: false,
+    quiet: false,
+};
 
 fn frame_lines(report: &Report) -> Vec<String> {
     render::human(report, PLAIN)
@@ -20,7 +23,16 @@ fn frame_lines(report: &Report) -> Vec<String> {
 fn plain_output_has_no_escape_sequences_and_colour_output_has_them() {
     let report = fixture::report();
     assert!(!render::human(&report, PLAIN).contains('\u{1b}'));
-    assert!(render::human(&report, HumanOptions { color: true }).contains("\u{1b}["));
+    assert!(
+        render::human(
+            &report,
+            HumanOptions {
+                color: true,
+                quiet: false
+            }
+        )
+        .contains("\u{1b}[")
+    );
 }
 
 #[test]
@@ -144,4 +156,23 @@ fn any_span_renders_in_every_format() {
             }
         }
     }
+}
+
+#[test]
+fn quiet_leaves_out_the_summary_line_only() {
+    let report = fixture::report();
+    let full = render::human(&report, PLAIN);
+    let quiet = render::human(
+        &report,
+        HumanOptions {
+            color: false,
+            quiet: true,
+        },
+    );
+    assert!(
+        full.starts_with(quiet.trim_end()),
+        "quiet output is a prefix of the full output"
+    );
+    assert!(!quiet.contains(full.lines().last().unwrap_or_default()));
+    assert!(quiet.ends_with('\n') && !quiet.ends_with("\n\n"));
 }

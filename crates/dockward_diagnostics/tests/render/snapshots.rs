@@ -6,13 +6,25 @@ use crate::fixture;
 
 #[test]
 fn human() {
-    let text = render::human(&fixture::report(), HumanOptions { color: false });
+    let text = render::human(
+        &fixture::report(),
+        HumanOptions {
+            color: false,
+            quiet: false,
+        },
+    );
     insta::assert_snapshot!(text);
 }
 
 #[test]
 fn human_in_colour() {
-    let text = render::human(&fixture::report(), HumanOptions { color: true });
+    let text = render::human(
+        &fixture::report(),
+        HumanOptions {
+            color: true,
+            quiet: false,
+        },
+    );
     // Escape sequences made visible, so the snapshot shows where colour goes.
     insta::assert_snapshot!(text.replace('\u{1b}', "\\e"));
 }

@@ -1,6 +1,6 @@
 use dockward_rules::declare_rule;
 
-use super::helpers::{APK, cache_mounted, commands, invocation, removes};
+use super::commands::{APK, cache_mounted, commands, invocation, removes};
 use crate::{Context, Violation};
 
 const CACHE: &str = "/var/cache/apk";

@@ -1,6 +1,6 @@
 use dockward_rules::declare_rule;
 
-use super::helpers::{APK, Pin, apk_pin, commands, invocation};
+use super::commands::{APK, Pin, apk_pin, commands, invocation};
 use crate::{Context, Violation};
 
 declare_rule! {

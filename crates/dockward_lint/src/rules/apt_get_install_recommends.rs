@@ -1,6 +1,6 @@
 use dockward_rules::declare_rule;
 
-use super::helpers::{APT, APT_SIMULATE, commands, invocation};
+use super::commands::{APT, APT_SIMULATE, commands, invocation};
 use crate::{Context, Violation};
 
 declare_rule! {

@@ -1,6 +1,6 @@
 use dockward_rules::declare_rule;
 
-use super::helpers::{APT, Pin, apt_pin, commands, invocation};
+use super::commands::{APT, Pin, apt_pin, commands, invocation};
 use crate::{Context, Violation};
 
 declare_rule! {

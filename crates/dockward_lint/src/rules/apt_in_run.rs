@@ -1,6 +1,6 @@
 use dockward_rules::declare_rule;
 
-use super::helpers::commands;
+use super::commands::commands;
 use crate::{Context, Violation};
 
 declare_rule! {

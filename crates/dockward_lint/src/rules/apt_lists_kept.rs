@@ -1,6 +1,6 @@
 use dockward_rules::declare_rule;
 
-use super::helpers::{
+use super::commands::{
     APT, cache_mounted, commands, invocation, removes, run_stage, stage_in_final_image,
 };
 use crate::{Context, Violation};

@@ -1,6 +1,6 @@
 use dockward_rules::declare_rule;
 
-use super::helpers::{APT, commands, invocation};
+use super::commands::{APT, commands, invocation};
 use crate::{Context, Violation};
 
 declare_rule! {

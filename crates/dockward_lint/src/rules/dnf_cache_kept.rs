@@ -1,6 +1,6 @@
 use dockward_rules::declare_rule;
 
-use super::helpers::{
+use super::commands::{
     RPM_MANAGERS, cache_cleaned, cleans, commands, invocation, rpm_action, rpm_downloads,
 };
 use crate::{Context, Violation};

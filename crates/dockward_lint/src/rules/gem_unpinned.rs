@@ -1,6 +1,6 @@
 use dockward_rules::declare_rule;
 
-use super::helpers::{GEM, Pin, commands, gem_pin, invocation};
+use super::commands::{GEM, Pin, commands, gem_pin, invocation};
 use crate::{Context, Violation};
 
 declare_rule! {

@@ -1,6 +1,6 @@
 use dockward_rules::declare_rule;
 
-use super::helpers::{GO, Pin, commands, go_pin, invocation};
+use super::commands::{GO, Pin, commands, go_pin, invocation};
 use crate::{Context, Violation};
 
 declare_rule! {

@@ -1,6 +1,6 @@
 use dockward_rules::declare_rule;
 
-use super::helpers::{NPM, Pin, commands, invocation, npm_pin};
+use super::commands::{NPM, Pin, commands, invocation, npm_pin};
 use crate::{Context, Violation};
 
 /// `npm install` and its aliases.

@@ -1,6 +1,6 @@
 use dockward_rules::declare_rule;
 
-use super::helpers::{APK, APT, Cmd, RPM_MANAGERS, Spec, ZYPPER, commands, invocation};
+use super::commands::{APK, APT, Cmd, RPM_MANAGERS, Spec, ZYPPER, commands, invocation};
 use crate::{Context, Violation};
 
 /// A package-manager family: its programs, how to read them, the command

@@ -1,6 +1,6 @@
 use dockward_rules::declare_rule;
 
-use super::helpers::{cache_mounted, commands, env_set_before, env_set_in_run, pip_install};
+use super::commands::{cache_mounted, commands, env_set_before, env_set_in_run, pip_install};
 use crate::{Context, RunInfo, Violation};
 
 const ENV: &str = "PIP_NO_CACHE_DIR";

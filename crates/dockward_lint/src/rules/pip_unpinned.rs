@@ -1,6 +1,6 @@
 use dockward_rules::declare_rule;
 
-use super::helpers::{Pin, commands, pip_install, pip_pin};
+use super::commands::{Pin, commands, pip_install, pip_pin};
 use crate::{Context, Violation};
 
 declare_rule! {

@@ -1,6 +1,6 @@
 use dockward_rules::declare_rule;
 
-use super::helpers::{Cmd, YARN, commands, invocation, path_covers};
+use super::commands::{Cmd, YARN, commands, invocation, path_covers};
 use crate::{Context, RunInfo, Violation};
 
 declare_rule! {

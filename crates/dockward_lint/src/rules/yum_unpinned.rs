@@ -1,6 +1,6 @@
 use dockward_rules::declare_rule;
 
-use super::helpers::{Pin, RPM_MANAGERS, commands, invocation, rpm_install_targets, rpm_pin};
+use super::commands::{Pin, RPM_MANAGERS, commands, invocation, rpm_install_targets, rpm_pin};
 use crate::{Context, Violation};
 
 declare_rule! {

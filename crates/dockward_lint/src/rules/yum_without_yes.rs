@@ -1,6 +1,6 @@
 use dockward_rules::declare_rule;
 
-use super::helpers::{
+use super::commands::{
     RPM_MANAGERS, commands, invocation, rpm_action, rpm_assumes_answer, rpm_changes_packages,
 };
 use crate::{Context, Violation};

@@ -1,6 +1,6 @@
 use dockward_rules::declare_rule;
 
-use super::helpers::{ZYPPER, cache_cleaned, cleans, commands, invocation};
+use super::commands::{ZYPPER, cache_cleaned, cleans, commands, invocation};
 use crate::{Context, Violation};
 
 const DIRS: [&str; 1] = ["/var/cache/zypp"];

@@ -1,6 +1,6 @@
 use dockward_rules::declare_rule;
 
-use super::helpers::{Pin, ZYPPER, commands, invocation, zypper_pin};
+use super::commands::{Pin, ZYPPER, commands, invocation, zypper_pin};
 use crate::{Context, Violation};
 
 declare_rule! {

@@ -1,6 +1,6 @@
 use dockward_rules::declare_rule;
 
-use super::helpers::{ZYPPER, commands, invocation};
+use super::commands::{ZYPPER, commands, invocation};
 use crate::{Context, Violation};
 
 /// zypper commands that ask before changing packages.
