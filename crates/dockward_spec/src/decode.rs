@@ -71,11 +71,21 @@ fn build(
             userns: namespace(host, "UsernsMode", false)?,
             cgroupns: namespace(host, "CgroupnsMode", false)?,
         },
-        mounts: mounts(host)?,
+        mounts: mounts(host, config, &c("Volumes"))?,
         volumes_from: strings(host, "VolumesFrom", &h("VolumesFrom"))?,
         devices: devices(host)?,
         device_cgroup_rules: strings(host, "DeviceCgroupRules", &h("DeviceCgroupRules"))?,
-        security: security_options(&strings(host, "SecurityOpt", &h("SecurityOpt"))?)?,
+        security: {
+            let mut security = security_options(&strings(host, "SecurityOpt", &h("SecurityOpt"))?)?;
+            // The CLI turns `systempaths=unconfined` into empty MaskedPaths and
+            // ReadonlyPaths; the daemon masks nothing when MaskedPaths is `[]`.
+            strings(host, "MaskedPaths", &h("MaskedPaths"))?;
+            if matches!(host.matches("MaskedPaths").last(), Some(Json::Array(items)) if items.is_empty())
+            {
+                security.systempaths_unconfined = true;
+            }
+            security
+        },
         read_only_rootfs: boolean(host, "ReadonlyRootfs", &h("ReadonlyRootfs"))?.unwrap_or(false),
         resources: resources(host)?,
         ulimits: ulimits(host)?,
@@ -321,7 +331,7 @@ fn parse_propagation(raw: &str) -> Option<Propagation> {
     })
 }
 
-fn mounts(host: &Obj<'_>) -> Result<Vec<Mount>> {
+fn mounts(host: &Obj<'_>, config: &Obj<'_>, volumes_path: &str) -> Result<Vec<Mount>> {
     let mut out = Vec::new();
     for bind in strings(host, "Binds", "HostConfig.Binds")? {
         out.push(parse_bind(&bind).ok_or_else(|| value_error("HostConfig.Binds", &bind))?);
@@ -343,6 +353,22 @@ fn mounts(host: &Obj<'_>) -> Result<Vec<Mount>> {
             propagation: None,
             options,
         });
+    }
+    // `Config.Volumes` (`-v /path`, image VOLUMEs in inspect): anonymous volumes,
+    // unless another mount already covers the target.
+    if let Some(volumes) = object(config, "Volumes", volumes_path, true)? {
+        for (target, _) in volumes.map_entries() {
+            if !out.iter().any(|m| m.target == target) {
+                out.push(Mount {
+                    kind: MountKind::Volume,
+                    source: None,
+                    target: target.to_owned(),
+                    read_only: false,
+                    propagation: None,
+                    options: Vec::new(),
+                });
+            }
+        }
     }
     Ok(out)
 }

@@ -26,7 +26,8 @@ pub struct ContainerSpec {
     /// `UsernsMode`, `CgroupnsMode`.
     pub namespaces: Namespaces,
     /// Bind mounts, volumes and tmpfs: `HostConfig.Binds`, `HostConfig.Mounts`,
-    /// `HostConfig.Tmpfs`, in that order.
+    /// `HostConfig.Tmpfs`, then the anonymous volumes of `Config.Volumes` whose
+    /// target no other mount covers, in that order.
     pub mounts: Vec<Mount>,
     /// `HostConfig.VolumesFrom` (container names or IDs, with optional `:ro`/`:rw`).
     pub volumes_from: Vec<String>,
@@ -219,7 +220,8 @@ pub struct SecurityOptions {
     pub selinux_labels: Vec<String>,
     /// `no-new-privileges` (or `no-new-privileges=true`).
     pub no_new_privileges: bool,
-    /// `systempaths=unconfined`: `/proc` and `/sys` paths not masked.
+    /// `systempaths=unconfined`, or `HostConfig.MaskedPaths` set to `[]` (what the
+    /// CLI sends for it): `/proc` and `/sys` paths not masked.
     pub systempaths_unconfined: bool,
     /// Options not understood above, verbatim (the daemon rejects most of them).
     pub other: Vec<String>,

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use dockward_spec::{
     AppArmorProfile, ContainerSpec, Device, EnvVar, Healthcheck, Mount, MountKind, NamespaceMode,
-    PortBinding, Protocol, RestartPolicy, RestartPolicyName, SeccompProfile, Ulimit,
+    PortBinding, Propagation, Protocol, RestartPolicy, RestartPolicyName, SeccompProfile, Ulimit,
 };
 
 pub fn inspect(case: &str) -> ContainerSpec {
@@ -109,6 +109,41 @@ pub fn expected(case: &str) -> ContainerSpec {
             soft: 1024,
             hard: 2048,
         }),
+        "systempaths" => s.security.systempaths_unconfined = true,
+        "volumes" => {
+            let mount = |kind,
+                         source: Option<&str>,
+                         target: &str,
+                         read_only,
+                         propagation,
+                         options: &[&str]| Mount {
+                kind,
+                source: source.map(str::to_owned),
+                target: target.to_owned(),
+                read_only,
+                propagation,
+                options: options.iter().map(|o| (*o).to_owned()).collect(),
+            };
+            s.mounts = vec![
+                mount(
+                    MountKind::Volume,
+                    Some("dockward-spec-named"),
+                    "/named",
+                    true,
+                    None,
+                    &["ro"],
+                ),
+                mount(
+                    MountKind::Bind,
+                    Some("/run"),
+                    "/hostrun",
+                    true,
+                    Some(Propagation::Rslave),
+                    &[],
+                ),
+                mount(MountKind::Volume, None, "/data", false, None, &[]),
+            ];
+        }
         "hardened" => {
             s = with_limits(s);
             s.cap_drop = caps(&["ALL"]);
@@ -140,7 +175,7 @@ pub fn expected(case: &str) -> ContainerSpec {
     s
 }
 
-pub const CASES: [&str; 13] = [
+pub const CASES: [&str; 15] = [
     "plain",
     "privileged",
     "pid_host",
@@ -153,5 +188,7 @@ pub const CASES: [&str; 13] = [
     "device",
     "sysctl",
     "ulimit",
+    "systempaths",
+    "volumes",
     "hardened",
 ];
