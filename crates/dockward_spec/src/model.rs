@@ -366,10 +366,14 @@ impl ContainerSpec {
     /// memory limit and no swap setting, the daemon allows as much swap as
     /// memory, so `MemorySwap` becomes twice `Memory`). A privileged container,
     /// or one sharing the host's PID or IPC namespace, also gets `label=disable`
-    /// in its `SecurityOpt` (observed on Engine 20.10: see the `privileged` and
-    /// `pid_host` inspect fixtures). Idempotent.
+    /// in its `SecurityOpt` unless the request set a `label=` option itself
+    /// (observed on Engine 20.10: see the `privileged`, `pid_host` and `misc`
+    /// inspect fixtures; a legacy `label:…` option also counts here, a small
+    /// over-approximation). Idempotent.
     pub fn resolve_defaults(&mut self, defaults: &DaemonDefaults) {
-        if self.privileged || self.namespaces.pid.is_host() || self.namespaces.ipc.is_host() {
+        let shares_host =
+            self.privileged || self.namespaces.pid.is_host() || self.namespaces.ipc.is_host();
+        if shares_host && self.security.selinux_labels.is_empty() {
             self.security.selinux_disabled = true;
         }
         if self.namespaces.ipc == NamespaceMode::Default {

@@ -24,7 +24,6 @@ fn create_body_and_inspect_give_equal_specs() {
             .expect("body decodes");
         // The daemon has not filled anything in yet.
         assert_eq!(created.runtime, None, "case {case}");
-        assert_eq!(created.log_driver, None, "case {case}");
         created.resolve_defaults(&DaemonDefaults::default());
 
         let value: serde_json::Value =

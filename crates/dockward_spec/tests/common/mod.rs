@@ -144,6 +144,40 @@ pub fn expected(case: &str) -> ContainerSpec {
                 mount(MountKind::Volume, None, "/data", false, None, &[]),
             ];
         }
+        "seccomp_custom" => {
+            s.security.seccomp = SeccompProfile::Custom(
+                r#"{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["reboot"],"action":"SCMP_ACT_ERRNO"}]}"#
+                    .to_owned(),
+            );
+        }
+        "misc" => {
+            // A `label=` option of its own: the daemon adds no `label=disable` for --ipc=host.
+            s.namespaces.ipc = NamespaceMode::Host;
+            s.namespaces.uts = NamespaceMode::Host;
+            s.namespaces.userns = NamespaceMode::Host;
+            s.namespaces.cgroupns = NamespaceMode::Private;
+            s.namespaces.network = NamespaceMode::None;
+            s.security.selinux_labels = vec!["user:u1".to_owned()];
+            s.cgroup_parent = Some("/dockward".to_owned());
+            s.oom_kill_disable = true;
+            s.resources.memory = Some(32 * 1024 * 1024);
+            s.resources.memory_swap = Some(64 * 1024 * 1024);
+            s.resources.memory_reservation = Some(16 * 1024 * 1024);
+            s.resources.cpu_shares = Some(512);
+            s.resources.cpu_quota = Some(50_000);
+            s.resources.cpu_period = Some(100_000);
+            s.resources.cpuset_cpus = Some("0".to_owned());
+            s.healthcheck = Healthcheck::Disabled;
+            s.log_driver = Some("none".to_owned());
+            s.init = Some(true);
+            s.device_cgroup_rules = vec!["c 1:3 mr".to_owned()];
+            s.cap_add = caps(&["NET_RAW"]);
+            s.publish_all_ports = true;
+            s.env.push(EnvVar {
+                name: "BARE_FROM_CLIENT".to_owned(),
+                value: Some("1".to_owned()),
+            });
+        }
         "hardened" => {
             s = with_limits(s);
             s.cap_drop = caps(&["ALL"]);
@@ -175,7 +209,7 @@ pub fn expected(case: &str) -> ContainerSpec {
     s
 }
 
-pub const CASES: [&str; 15] = [
+pub const CASES: [&str; 17] = [
     "plain",
     "privileged",
     "pid_host",
@@ -190,5 +224,7 @@ pub const CASES: [&str; 15] = [
     "ulimit",
     "systempaths",
     "volumes",
+    "seccomp_custom",
+    "misc",
     "hardened",
 ];
