@@ -10,9 +10,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::json::{Json, Obj};
 use crate::{
-    AppArmorProfile, ContainerSpec, Device, EnvVar, Healthcheck, Mount, MountKind, NamespaceMode,
-    Namespaces, PortBinding, Propagation, Protocol, Resources, RestartPolicy, RestartPolicyName,
-    SeccompProfile, SecurityOptions, SpecError, Ulimit, normalize_capability,
+    AppArmorProfile, ContainerSpec, Device, EnvVar, ExposedPort, Healthcheck, Mount, MountKind,
+    NamespaceMode, Namespaces, PortBinding, Propagation, Protocol, Resources, RestartPolicy,
+    RestartPolicyName, SeccompProfile, SecurityOptions, SpecError, Ulimit, normalize_capability,
 };
 
 type Result<T> = std::result::Result<T, SpecError>;
@@ -91,6 +91,7 @@ fn build(
         ulimits: ulimits(host)?,
         sysctls: string_map(host, "Sysctls", &h("Sysctls"))?,
         ports: ports(host)?,
+        exposed_ports: exposed_ports(config, &c("ExposedPorts"))?,
         publish_all_ports: boolean(host, "PublishAllPorts", &h("PublishAllPorts"))?
             .unwrap_or(false),
         restart: RestartPolicy {
@@ -553,15 +554,10 @@ fn ports(host: &Obj<'_>) -> Result<Vec<PortBinding>> {
     };
     let mut out = Vec::new();
     for (key, bindings) in map.map_entries() {
-        let (port, proto) = key.split_once('/').unwrap_or((key, "tcp"));
-        let first = port.split('-').next().unwrap_or_default();
-        let container_port: u16 = first.parse().map_err(|_| value_error(P, key))?;
-        let protocol = match proto.to_ascii_lowercase().as_str() {
-            "tcp" | "" => Protocol::Tcp,
-            "udp" => Protocol::Udp,
-            "sctp" => Protocol::Sctp,
-            _ => return Err(value_error(P, key)),
-        };
+        let ExposedPort {
+            port: container_port,
+            protocol,
+        } = parse_port_key(key).ok_or_else(|| value_error(P, key))?;
         let items = match bindings {
             Json::Null => continue,
             Json::Array(items) => items,
@@ -583,6 +579,30 @@ fn ports(host: &Obj<'_>) -> Result<Vec<PortBinding>> {
     }
     out.sort();
     Ok(out)
+}
+
+/// Parses a port key, `port[-end][/proto]` (protocol `tcp` when absent).
+fn parse_port_key(key: &str) -> Option<ExposedPort> {
+    let (port, proto) = key.split_once('/').unwrap_or((key, "tcp"));
+    let first = port.split('-').next().unwrap_or_default();
+    let port: u16 = first.parse().ok()?;
+    let protocol = match proto.to_ascii_lowercase().as_str() {
+        "tcp" | "" => Protocol::Tcp,
+        "udp" => Protocol::Udp,
+        "sctp" => Protocol::Sctp,
+        _ => return None,
+    };
+    Some(ExposedPort { port, protocol })
+}
+
+fn exposed_ports(config: &Obj<'_>, path: &str) -> Result<BTreeSet<ExposedPort>> {
+    let Some(map) = object(config, "ExposedPorts", path, true)? else {
+        return Ok(BTreeSet::new());
+    };
+    map.map_entries()
+        .into_iter()
+        .map(|(key, _)| parse_port_key(key).ok_or_else(|| value_error(path, key)))
+        .collect()
 }
 
 fn restart_name(raw: Option<&str>) -> Result<RestartPolicyName> {

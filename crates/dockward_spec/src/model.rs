@@ -47,7 +47,10 @@ pub struct ContainerSpec {
     pub sysctls: BTreeMap<String, String>,
     /// `HostConfig.PortBindings`, sorted by container port, protocol, host IP, host port.
     pub ports: Vec<PortBinding>,
-    /// `HostConfig.PublishAllPorts` (`-P`).
+    /// `Config.ExposedPorts`: what `-P` publishes (inspect also lists the image's).
+    pub exposed_ports: BTreeSet<ExposedPort>,
+    /// `HostConfig.PublishAllPorts` (`-P`): every exposed port on an ephemeral host port
+    /// of all interfaces.
     pub publish_all_ports: bool,
     /// `HostConfig.RestartPolicy`.
     pub restart: RestartPolicy,
@@ -273,6 +276,15 @@ pub enum Protocol {
     Udp,
     /// `sctp`.
     Sctp,
+}
+
+/// One exposed container port: a key of `Config.ExposedPorts` (`"8080/tcp"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct ExposedPort {
+    /// Port (first of a range).
+    pub port: u16,
+    /// Protocol.
+    pub protocol: Protocol,
 }
 
 /// One published port: an entry of `HostConfig.PortBindings["<port>/<proto>"]`.

@@ -5,8 +5,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use dockward_spec::{
-    AppArmorProfile, ContainerSpec, Device, EnvVar, Healthcheck, Mount, MountKind, NamespaceMode,
-    PortBinding, Propagation, Protocol, RestartPolicy, RestartPolicyName, SeccompProfile, Ulimit,
+    AppArmorProfile, ContainerSpec, Device, EnvVar, ExposedPort, Healthcheck, Mount, MountKind,
+    NamespaceMode, PortBinding, Propagation, Protocol, RestartPolicy, RestartPolicyName,
+    SeccompProfile, Ulimit,
 };
 
 pub fn inspect(case: &str) -> ContainerSpec {
@@ -95,6 +96,10 @@ pub fn expected(case: &str) -> ContainerSpec {
                 host_port: Some("80".to_owned()),
             });
             s.restart.name = RestartPolicyName::Always;
+            s.exposed_ports.insert(ExposedPort {
+                port: 8080,
+                protocol: Protocol::Tcp,
+            });
         }
         "device" => s.devices.push(Device {
             host_path: "/dev/null".to_owned(),
@@ -173,6 +178,10 @@ pub fn expected(case: &str) -> ContainerSpec {
             s.device_cgroup_rules = vec!["c 1:3 mr".to_owned()];
             s.cap_add = caps(&["NET_RAW"]);
             s.publish_all_ports = true;
+            s.exposed_ports.insert(ExposedPort {
+                port: 9000,
+                protocol: Protocol::Tcp,
+            });
             s.env.push(EnvVar {
                 name: "BARE_FROM_CLIENT".to_owned(),
                 value: Some("1".to_owned()),
