@@ -53,6 +53,9 @@ fn go_folds_long_s_and_kelvin_sign() {
     );
     // Other look-alikes do not match.
     assert!(!privileged("{\"H\u{00F6}stConfig\":{\"Privileged\":true}}"));
+    // U+0130 has no simple folding to `i`.
+    assert_eq!(spec("{\"HostConfig\":{\"\u{130}nit\":true}}").init, None);
+    assert_eq!(spec("{\"HostConfig\":{\"INIT\":true}}").init, Some(true));
 }
 
 #[test]
