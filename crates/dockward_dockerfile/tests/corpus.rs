@@ -1,40 +1,15 @@
 //! Every file of the shared corpus (all accepted by BuildKit) parses without
 //! error; the instruction and stage counts are snapshotted.
 
-use std::fmt::Write as _;
-use std::path::PathBuf;
+mod corpus_files;
 
-/// `../shared/data/dockerfiles` next to the repository: from the crate that
-/// is `../../../shared/data/dockerfiles`; a git worktree nested one level
-/// deeper finds it further up, so every ancestor is tried.
-/// `DOCKWARD_CORPUS_DIR` overrides.
-fn corpus_dir() -> PathBuf {
-    if let Some(dir) = std::env::var_os("DOCKWARD_CORPUS_DIR") {
-        return PathBuf::from(dir);
-    }
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let canonical = manifest.join("../../../shared/data/dockerfiles");
-    manifest
-        .ancestors()
-        .map(|a| a.join("shared/data/dockerfiles"))
-        .find(|p| p.is_dir())
-        .unwrap_or(canonical)
-}
+use corpus_files::corpus_files;
+
+use std::fmt::Write as _;
 
 #[test]
 fn corpus_parses_without_errors() {
-    let dir = corpus_dir();
-    assert!(
-        dir.is_dir(),
-        "corpus directory {} is missing (expected the shared data next to the repository)",
-        dir.display()
-    );
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .expect("read corpus dir")
-        .map(|e| e.expect("dir entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "Dockerfile"))
-        .collect();
-    files.sort();
+    let files = corpus_files();
     assert_eq!(files.len(), 519, "the corpus should hold 519 Dockerfiles");
     let mut table = String::new();
     let mut failures = Vec::new();

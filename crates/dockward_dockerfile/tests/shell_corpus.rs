@@ -3,26 +3,14 @@
 //! RUN instruction, and brush-parser (an independent bash parser) agrees on
 //! which bodies are valid. The totals are snapshotted.
 
+mod corpus_files;
+
+use corpus_files::corpus_files;
+
 use std::fmt::Write as _;
-use std::path::PathBuf;
 
 use dockward_dockerfile::shell::{self, Script};
 use dockward_dockerfile::{CommandLine, Instruction, InstructionKind};
-
-/// `../shared/data/dockerfiles` next to the repository (any ancestor of
-/// the crate is tried, for worktrees); `DOCKWARD_CORPUS_DIR` overrides.
-fn corpus_dir() -> PathBuf {
-    if let Some(dir) = std::env::var_os("DOCKWARD_CORPUS_DIR") {
-        return PathBuf::from(dir);
-    }
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let canonical = manifest.join("../../../shared/data/dockerfiles");
-    manifest
-        .ancestors()
-        .map(|a| a.join("shared/data/dockerfiles"))
-        .find(|p| p.is_dir())
-        .unwrap_or(canonical)
-}
 
 /// A shell-form RUN body of the corpus (or the body of a heredoc that is
 /// the RUN's script).
@@ -63,18 +51,7 @@ fn shell_run(instruction: &Instruction) -> Option<&Instruction> {
 
 /// Every shell-form RUN body of files whose SHELL is not PowerShell or cmd.
 fn corpus_bodies() -> Vec<Body> {
-    let dir = corpus_dir();
-    assert!(
-        dir.is_dir(),
-        "corpus directory {} is missing",
-        dir.display()
-    );
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .expect("read corpus dir")
-        .map(|e| e.expect("dir entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "Dockerfile"))
-        .collect();
-    files.sort();
+    let files = corpus_files();
     let mut bodies = Vec::new();
     for path in &files {
         let text = std::fs::read_to_string(path).expect("corpus file is UTF-8");

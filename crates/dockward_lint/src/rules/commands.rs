@@ -636,6 +636,22 @@ pub(crate) const ZYPPER: Spec = Spec {
     single_dash_long: false,
 };
 
+/// zypper commands that download packages or metadata.
+pub(crate) const ZYPPER_DOWNLOADING: &[&str] = &[
+    "install",
+    "in",
+    "update",
+    "up",
+    "patch",
+    "dist-upgrade",
+    "dup",
+    "source-install",
+    "si",
+    "install-new-recommends",
+    "inr",
+    "download",
+];
+
 /// `go` build flags that take a value.
 pub(crate) const GO: Spec = Spec {
     short_values: "",

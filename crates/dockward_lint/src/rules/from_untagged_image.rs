@@ -1,7 +1,7 @@
 use std::cell::Cell;
 use std::collections::HashMap;
 
-use dockward_dockerfile::{Instruction, InstructionKind, StageBase};
+use dockward_dockerfile::{From, Instruction, InstructionKind, StageBase};
 use dockward_rules::declare_rule;
 
 use crate::{Context, Violation};
@@ -66,22 +66,12 @@ declare_rule! {
 }
 
 pub(crate) fn check(ctx: &Context, out: &mut Vec<Violation>) {
-    let globals = global_args(ctx);
-    for instruction in ctx.instructions() {
-        let InstructionKind::From(from) = &instruction.kind else {
-            continue;
-        };
-        if !builds_on_image(ctx, instruction) {
-            continue;
-        }
-        let written = from.image.as_str();
-        let Some(image) = resolve_global(&globals, written) else {
-            continue;
-        };
-        let current = instruction.stage.unwrap_or(usize::MAX);
-        if image.eq_ignore_ascii_case("scratch") || stage_named(ctx, &image, current).is_some() {
-            continue;
-        }
+    for BaseImage {
+        from,
+        written,
+        image,
+    } in base_images(ctx)
+    {
         let parsed = ImageRef::parse(&image);
         if parsed.tag.is_some() || parsed.digest.is_some() || parsed.path.is_empty() {
             continue;
@@ -103,9 +93,49 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Violation>) {
     }
 }
 
+/// The image a FROM builds on.
+pub(super) struct BaseImage<'a> {
+    /// The FROM.
+    pub(super) from: &'a From,
+    /// The reference as written.
+    pub(super) written: &'a str,
+    /// The reference with the global ARG defaults substituted.
+    pub(super) image: String,
+}
+
+/// The image of every FROM that builds on an image: not `scratch`, not an
+/// earlier stage (also after ARG expansion), and resolvable from the global
+/// ARG defaults.
+pub(super) fn base_images<'a>(ctx: &Context<'a>) -> Vec<BaseImage<'a>> {
+    let globals = global_args(ctx);
+    let mut images = Vec::new();
+    for instruction in ctx.instructions() {
+        let InstructionKind::From(from) = &instruction.kind else {
+            continue;
+        };
+        if !builds_on_image(ctx, instruction) {
+            continue;
+        }
+        let written = from.image.as_str();
+        let Some(image) = resolve_global(&globals, written) else {
+            continue;
+        };
+        let current = instruction.stage.unwrap_or(usize::MAX);
+        if image.eq_ignore_ascii_case("scratch") || stage_named(ctx, &image, current).is_some() {
+            continue;
+        }
+        images.push(BaseImage {
+            from,
+            written,
+            image,
+        });
+    }
+    images
+}
+
 /// True when the FROM `instruction` starts a stage built on an image (not on
 /// `scratch` or an earlier stage).
-pub(super) fn builds_on_image(ctx: &Context, instruction: &Instruction) -> bool {
+fn builds_on_image(ctx: &Context, instruction: &Instruction) -> bool {
     instruction
         .stage
         .and_then(|s| ctx.dockerfile.stages.get(s))
@@ -172,10 +202,7 @@ fn expand_with(word: &str, lookup: &dyn Fn(&str) -> Option<String>) -> Option<St
 /// A FROM image reference with its variables replaced by the defaults of the
 /// global ARGs (`globals`, from [`global_args`]); `None` when that is not
 /// possible.
-pub(super) fn resolve_global(
-    globals: &HashMap<String, Option<String>>,
-    word: &str,
-) -> Option<String> {
+fn resolve_global(globals: &HashMap<String, Option<String>>, word: &str) -> Option<String> {
     expand_known(word, globals)
 }
 

@@ -1,6 +1,8 @@
 use dockward_rules::declare_rule;
 
-use super::commands::{APK, APT, Cmd, RPM_MANAGERS, Spec, ZYPPER, commands, invocation};
+use super::commands::{
+    APK, APT, Cmd, RPM_MANAGERS, Spec, ZYPPER, ZYPPER_DOWNLOADING, commands, invocation,
+};
 use crate::{Context, Violation};
 
 /// A package-manager family: its programs, how to read them, the command
@@ -61,20 +63,7 @@ const FAMILIES: [Family; 4] = [
         programs: &["zypper"],
         spec: &ZYPPER,
         refresh: &["refresh", "ref"],
-        consumers: &[
-            "install",
-            "in",
-            "update",
-            "up",
-            "patch",
-            "dist-upgrade",
-            "dup",
-            "source-install",
-            "si",
-            "install-new-recommends",
-            "inr",
-            "download",
-        ],
+        consumers: ZYPPER_DOWNLOADING,
     },
 ];
 

@@ -1,10 +1,7 @@
-use dockward_dockerfile::InstructionKind;
 use dockward_rules::declare_rule;
 
 use super::copy_from_unknown_stage::{FromTarget, stage_references};
-use super::from_untagged_image::{
-    ImageRef, builds_on_image, global_args, resolve_global, stage_named,
-};
+use super::from_untagged_image::{BaseImage, ImageRef, base_images};
 use crate::{Context, Violation};
 
 declare_rule! {
@@ -72,22 +69,12 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Violation>) {
     if trusted.is_empty() {
         return;
     }
-    let globals = global_args(ctx);
-    for instruction in ctx.instructions() {
-        let InstructionKind::From(from) = &instruction.kind else {
-            continue;
-        };
-        if !builds_on_image(ctx, instruction) {
-            continue;
-        }
-        let written = from.image.as_str();
-        let Some(image) = resolve_global(&globals, written) else {
-            continue;
-        };
-        let current = instruction.stage.unwrap_or(usize::MAX);
-        if image.eq_ignore_ascii_case("scratch") || stage_named(ctx, &image, current).is_some() {
-            continue;
-        }
+    for BaseImage {
+        from,
+        written,
+        image,
+    } in base_images(ctx)
+    {
         let registry = ImageRef::parse(&image).registry_or_default();
         if is_trusted(trusted, registry) {
             continue;

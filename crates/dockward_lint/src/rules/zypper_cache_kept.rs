@@ -1,25 +1,9 @@
 use dockward_rules::declare_rule;
 
-use super::commands::{ZYPPER, cache_cleaned, cleans, commands, invocation};
+use super::commands::{ZYPPER, ZYPPER_DOWNLOADING, cache_cleaned, cleans, commands, invocation};
 use crate::{Context, Violation};
 
 const DIRS: [&str; 1] = ["/var/cache/zypp"];
-
-/// zypper commands that download packages or metadata.
-const DOWNLOADING: [&str; 12] = [
-    "install",
-    "in",
-    "update",
-    "up",
-    "patch",
-    "dist-upgrade",
-    "dup",
-    "source-install",
-    "si",
-    "install-new-recommends",
-    "inr",
-    "download",
-];
 
 declare_rule! {
     /// ## What it does
@@ -84,7 +68,7 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Violation>) {
             let Some(sub) = inv.subcommand() else {
                 continue;
             };
-            if !DOWNLOADING.contains(&sub) {
+            if !ZYPPER_DOWNLOADING.contains(&sub) {
                 continue;
             }
             let is_clean = |c: &_| cleans(c, &["zypper"], &ZYPPER, false);
