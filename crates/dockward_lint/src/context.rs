@@ -39,10 +39,11 @@ const WINDOWS_SHELL: [&str; 3] = ["cmd", "/S", "/C"];
 
 /// True when an image reference names a Windows base image, whose default
 /// shell is `cmd` rather than `/bin/sh` (mcr.microsoft.com/windows/servercore,
-/// .../nanoserver, and tags such as `golang:nanoserver-ltsc2022`).
+/// .../nanoserver, and tags such as `golang:nanoserver-ltsc2022` or
+/// `python:3-windowsservercore`).
 pub(crate) fn is_windows_image(image: &str) -> bool {
     let image = image.to_ascii_lowercase();
-    ["nanoserver", "servercore", "mcr.microsoft.com/windows"]
+    ["windows", "nanoserver", "servercore"]
         .iter()
         .any(|marker| image.contains(marker))
 }

@@ -2,7 +2,7 @@ use dockward_dockerfile::{Instruction, InstructionKind, StageBase};
 use dockward_rules::declare_rule;
 
 use super::relative_workdir::unquote;
-use crate::context::is_posix_shell;
+use crate::context::{is_posix_shell, is_windows_image};
 use crate::{Context, Violation};
 
 declare_rule! {
@@ -252,13 +252,7 @@ pub(super) fn is_windows_stage(ctx: &Context, stage: usize) -> bool {
             _ => false,
         })
     });
-    windows_shell
-        || root_image(ctx, stage).is_some_and(|image| {
-            let image = image.to_ascii_lowercase();
-            ["windows", "nanoserver", "servercore"]
-                .iter()
-                .any(|w| image.contains(w))
-        })
+    windows_shell || root_image(ctx, stage).is_some_and(is_windows_image)
 }
 
 #[cfg(test)]
