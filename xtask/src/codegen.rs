@@ -56,6 +56,8 @@ pub fn page_file_name(meta: &RuleMeta) -> String {
 fn source_dir(family: Family) -> &'static str {
     match family {
         Family::Dockerfile => "crates/dockward_lint/src/rules",
+        Family::Container => "crates/dockward_container/src/rules",
+        Family::Image | Family::Host | Family::Daemon => "crates/dockward_audit/src/rules",
     }
 }
 

@@ -389,6 +389,7 @@ fn lint_target(
                     message,
                     location: Location::in_file(&source, span),
                     suppression: None,
+                    aliases: Vec::new(),
                 })
                 .into_iter()
                 .collect();
@@ -417,6 +418,7 @@ fn lint_target(
                         severity,
                         location: Location::in_file(&source, v.span),
                         suppression: suppressions.find(v.rule, v.span.start),
+                        aliases: Vec::new(),
                         message: v.message,
                     })
                 })

@@ -110,6 +110,24 @@ pub struct Diagnostic {
     /// Set when the diagnostic was suppressed; renderers that support it
     /// (SARIF) show it as suppressed, the others leave it out.
     pub suppression: Option<Suppression>,
+    /// Identifiers of this finding in other tools and benchmarks, beyond the
+    /// rule's own aliases: the CIS ID of the one file or path a check looked at
+    /// (`CIS-3.14`), its CIS level (`CIS-L2`).
+    pub aliases: Vec<String>,
+}
+
+impl Diagnostic {
+    /// The rule's aliases, then this finding's own, without repeats.
+    pub fn all_aliases(&self) -> Vec<String> {
+        let mut all: Vec<String> = Vec::new();
+        let rule = self.rule.aliases.iter().copied();
+        for alias in rule.chain(self.aliases.iter().map(String::as_str)) {
+            if !all.iter().any(|known| known == alias) {
+                all.push(alias.to_owned());
+            }
+        }
+        all
+    }
 }
 
 /// The tool that produced a report.

@@ -53,6 +53,7 @@ fn render(code: &str, text: &str, found: &[Violation]) -> String {
                 message: v.message.clone(),
                 location: Location::in_file(&source, v.span),
                 suppression: None,
+                aliases: Vec::new(),
             }
         })
         .collect();

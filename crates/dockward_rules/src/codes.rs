@@ -6,6 +6,15 @@
 pub enum Family {
     /// `DF`: Dockerfile.
     Dockerfile,
+    /// `CT`: container configuration (a `ContainerSpec` from compose, a create
+    /// request or `docker inspect`).
+    Container,
+    /// `IM`: image configuration and content.
+    Image,
+    /// `HS`: the host a Docker daemon runs on.
+    Host,
+    /// `DM`: the Docker daemon, its configuration and its files.
+    Daemon,
 }
 
 impl Family {
@@ -13,6 +22,10 @@ impl Family {
     pub fn prefix(self) -> &'static str {
         match self {
             Family::Dockerfile => "DF",
+            Family::Container => "CT",
+            Family::Image => "IM",
+            Family::Host => "HS",
+            Family::Daemon => "DM",
         }
     }
 
@@ -20,6 +33,10 @@ impl Family {
     pub fn title(self) -> &'static str {
         match self {
             Family::Dockerfile => "Dockerfile",
+            Family::Container => "Container configuration",
+            Family::Image => "Image",
+            Family::Host => "Host",
+            Family::Daemon => "Docker daemon",
         }
     }
 }
@@ -158,6 +175,86 @@ rule_table! {
     DF083 Dockerfile SecretFileCopied "secret-file-copied";
     DF084 Dockerfile UnknownInstructionFlag "unknown-instruction-flag";
     DF085 Dockerfile UserMissing "user-missing";
+    CT001 Container AppArmorUnconfined "apparmor-unconfined";
+    CT002 Container SelinuxLabelDisabled "selinux-label-disabled";
+    CT003 Container CapabilityAdded "capability-added";
+    CT004 Container DangerousCapabilityAdded "dangerous-capability-added";
+    CT005 Container CapabilitiesNotDropped "capabilities-not-dropped";
+    CT006 Container PrivilegedContainer "privileged-container";
+    CT007 Container SensitiveHostPathMounted "sensitive-host-path-mounted";
+    CT008 Container SshdRunning "sshd-running";
+    CT009 Container PrivilegedPortPublished "privileged-port-published";
+    CT010 Container PortPublished "port-published";
+    CT011 Container HostNetwork "host-network";
+    CT012 Container MemoryUnlimited "memory-unlimited";
+    CT013 Container CpuUnlimited "cpu-unlimited";
+    CT014 Container WritableRootFilesystem "writable-root-filesystem";
+    CT015 Container PortBoundToAllInterfaces "port-bound-to-all-interfaces";
+    CT016 Container UnboundedRestartPolicy "unbounded-restart-policy";
+    CT017 Container HostPidNamespace "host-pid-namespace";
+    CT018 Container HostIpcNamespace "host-ipc-namespace";
+    CT019 Container HostDeviceExposed "host-device-exposed";
+    CT020 Container WeakeningUlimit "weakening-ulimit";
+    CT021 Container SharedMountPropagation "shared-mount-propagation";
+    CT022 Container HostUtsNamespace "host-uts-namespace";
+    CT023 Container SeccompUnconfined "seccomp-unconfined";
+    CT024 Container PrivilegedExec "privileged-exec";
+    CT025 Container RootExec "root-exec";
+    CT026 Container CgroupParentOverridden "cgroup-parent-overridden";
+    CT027 Container NoNewPrivilegesNotSet "no-new-privileges-not-set";
+    CT028 Container ContainerHealthcheckMissing "container-healthcheck-missing";
+    CT029 Container ImageNotPinned "image-not-pinned";
+    CT030 Container PidsUnlimited "pids-unlimited";
+    CT031 Container DefaultBridgeNetwork "default-bridge-network";
+    CT032 Container HostUserNamespace "host-user-namespace";
+    CT033 Container EngineSocketMounted "engine-socket-mounted";
+    CT034 Container HostCgroupNamespace "host-cgroup-namespace";
+    CT035 Container RootUser "root-user";
+    CT036 Container WeakeningSysctl "weakening-sysctl";
+    CT037 Container SystemPathsUnmasked "system-paths-unmasked";
+    CT038 Container OomKillDisabled "oom-kill-disabled";
+    IM001 Image ImageRunsAsRoot "image-runs-as-root";
+    IM002 Image ImageHealthcheckMissing "image-healthcheck-missing";
+    IM003 Image SetuidFileInImage "setuid-file-in-image";
+    HS001 Host KernelEscapeVulnerable "kernel-escape-vulnerable";
+    HS002 Host CgroupV1 "cgroup-v1";
+    HS003 Host UnprivilegedUserNamespaces "unprivileged-user-namespaces";
+    HS004 Host UserNamespacesUnavailable "user-namespaces-unavailable";
+    HS005 Host NoMandatoryAccessControl "no-mandatory-access-control";
+    HS006 Host SeccompUnsupported "seccomp-unsupported";
+    HS007 Host WeakKernelSysctl "weak-kernel-sysctl";
+    HS008 Host DockerRootNotSeparatePartition "docker-root-not-separate-partition";
+    HS009 Host DockerPathNotAudited "docker-path-not-audited";
+    HS010 Host DockerGroupMembers "docker-group-members";
+    DM001 Daemon TcpSocketWithoutTls "tcp-socket-without-tls";
+    DM002 Daemon InterContainerTrafficAllowed "inter-container-traffic-allowed";
+    DM003 Daemon DebugLogLevel "debug-log-level";
+    DM004 Daemon IptablesDisabled "iptables-disabled";
+    DM005 Daemon InsecureRegistry "insecure-registry";
+    DM006 Daemon DeprecatedStorageDriver "deprecated-storage-driver";
+    DM007 Daemon DefaultUlimitUnset "default-ulimit-unset";
+    DM008 Daemon UserNamespaceRemapOff "user-namespace-remap-off";
+    DM009 Daemon DaemonCgroupParentSet "daemon-cgroup-parent-set";
+    DM010 Daemon BaseDeviceSizeChanged "base-device-size-changed";
+    DM011 Daemon NoAuthorizationPlugin "no-authorization-plugin";
+    DM012 Daemon AuthorizationPluginFlagOnly "authorization-plugin-flag-only";
+    DM013 Daemon AuthorizationPluginDisabled "authorization-plugin-disabled";
+    DM014 Daemon LocalLoggingOnly "local-logging-only";
+    DM015 Daemon NoNewPrivilegesDefaultOff "no-new-privileges-default-off";
+    DM016 Daemon LiveRestoreOff "live-restore-off";
+    DM017 Daemon UserlandProxyOn "userland-proxy-on";
+    DM018 Daemon SeccompProfileWeakened "seccomp-profile-weakened";
+    DM019 Daemon ExperimentalFeatures "experimental-features";
+    DM020 Daemon RootfulDaemon "rootful-daemon";
+    DM021 Daemon VulnerableEngine "vulnerable-engine";
+    DM022 Daemon VulnerableRunc "vulnerable-runc";
+    DM023 Daemon VulnerableContainerd "vulnerable-containerd";
+    DM024 Daemon DaemonConfigInvalid "daemon-config-invalid";
+    DM025 Daemon ConfigPendingRestart "config-pending-restart";
+    DM026 Daemon SwarmModeEnabled "swarm-mode-enabled";
+    DM027 Daemon DaemonFileOwnership "daemon-file-ownership";
+    DM028 Daemon DaemonFilePermissions "daemon-file-permissions";
+    DM029 Daemon DaemonUnreachable "daemon-unreachable";
 }
 
 #[cfg(test)]

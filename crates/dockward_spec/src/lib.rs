@@ -18,8 +18,10 @@
 mod decode;
 mod json;
 mod model;
+mod origin;
 
 pub use model::*;
+pub use origin::{SpecField, SpecOrigins};
 
 /// The largest `/containers/create` body [`ContainerSpec::from_create_body`] accepts.
 pub const MAX_CREATE_BODY: usize = 4 * 1024 * 1024;

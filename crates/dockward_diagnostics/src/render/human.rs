@@ -105,12 +105,9 @@ fn finding(out: &mut String, report: &Report, diagnostic: &Diagnostic, paint: Pa
         "  {equals} help: {}",
         one_line(diagnostic.rule.summary)
     );
-    if !diagnostic.rule.aliases.is_empty() {
-        let _ = writeln!(
-            out,
-            "  {equals} aliases: {}",
-            one_line(&diagnostic.rule.aliases.join(", "))
-        );
+    let aliases = diagnostic.all_aliases();
+    if !aliases.is_empty() {
+        let _ = writeln!(out, "  {equals} aliases: {}", one_line(&aliases.join(", ")));
     }
 }
 

@@ -245,7 +245,7 @@ fn finding(diagnostic: &Diagnostic) -> JsonFinding {
         name: rule.name.to_owned(),
         severity: diagnostic.severity.into(),
         message: diagnostic.message.clone(),
-        aliases: rule.aliases.iter().map(|&alias| alias.to_owned()).collect(),
+        aliases: diagnostic.all_aliases(),
         references: rule.references.iter().map(|&r| r.to_owned()).collect(),
         help_uri: rule.help_uri(),
         suppressed: diagnostic.suppression.as_ref().map(suppression),

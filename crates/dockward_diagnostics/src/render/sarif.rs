@@ -126,6 +126,14 @@ struct SarifResult {
     partial_fingerprints: Fingerprints,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     suppressions: Vec<SarifSuppression>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    properties: Option<ResultProperties>,
+}
+
+/// Aliases that belong to one result rather than to its rule (a CIS ID per file).
+#[derive(Debug, Serialize)]
+struct ResultProperties {
+    aliases: Vec<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -370,6 +378,9 @@ fn result(
             primary_location_line_hash: fingerprint,
         },
         suppressions,
+        properties: (!diagnostic.aliases.is_empty()).then(|| ResultProperties {
+            aliases: diagnostic.aliases.clone(),
+        }),
     }
 }
 

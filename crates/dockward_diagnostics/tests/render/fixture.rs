@@ -88,6 +88,7 @@ fn diagnostic(
         message: message.to_owned(),
         location,
         suppression: None,
+        aliases: Vec::new(),
     }
 }
 

@@ -1,0 +1,81 @@
+//! Container rules (`CT`): checks over one [`ContainerSpec`], whatever it was built
+//! from (a compose service, a `/containers/create` body, `docker inspect`).
+//!
+//! [`check`] runs the enabled rules and returns [`ContainerFinding`]s, each naming
+//! the [`SpecField`] it is about; the caller turns that into a location (a span
+//! in a compose file, a container object, a request field). Pure.
+
+use dockward_rules::{Rule, RuleMeta};
+use dockward_spec::{ContainerSpec, SpecField};
+
+/// What the caller knows beyond the spec itself. The default is what a static
+/// description (a compose file) gives: nothing about the daemon or the image.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ContainerContext {
+    /// The daemon sets `no-new-privileges` for every container (daemon.json or
+    /// `--no-new-privileges`).
+    pub daemon_no_new_privileges: bool,
+    /// The daemon remaps root to an unprivileged user (`userns-remap`, rootless).
+    pub daemon_userns_remap: bool,
+    /// The spec already includes what the image sets (`USER`, `HEALTHCHECK`):
+    /// true for `docker inspect`, false for compose files and create bodies,
+    /// where an unset user or healthcheck means "whatever the image says".
+    pub image_config_merged: bool,
+    /// The AppArmor profile the container actually runs with (inspect's
+    /// `AppArmorProfile`), when known. Empty means none was applied.
+    pub effective_apparmor_profile: Option<String>,
+    /// Whether the host has AppArmor enabled, when known.
+    pub host_apparmor: Option<bool>,
+    /// Processes running in the container, when known (`GET /containers/{id}/top`).
+    pub processes: Option<Vec<Process>>,
+    /// Exec sessions running in the container, when known (`GET /exec/{id}/json`).
+    pub execs: Vec<Exec>,
+}
+
+/// A process running in a container.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Process {
+    /// User name or uid as `ps` shows it.
+    pub user: String,
+    /// The command line.
+    pub command: String,
+}
+
+/// An exec session (`docker exec`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exec {
+    /// Exec ID.
+    pub id: String,
+    /// `ProcessConfig.privileged`.
+    pub privileged: bool,
+    /// `ProcessConfig.user`; empty means the container's user.
+    pub user: String,
+    /// `ProcessConfig.entrypoint` and `arguments`, joined.
+    pub command: String,
+}
+
+/// One finding of a container rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContainerFinding {
+    /// The rule.
+    pub rule: Rule,
+    /// What is wrong, in one sentence.
+    pub message: String,
+    /// The part of the spec it is about.
+    pub field: SpecField,
+}
+
+/// A container rule: its metadata and its check.
+#[derive(Clone, Copy)]
+pub struct ContainerRule {
+    /// What the rule declares about itself.
+    pub meta: &'static RuleMeta,
+    /// The check.
+    pub check: fn(&ContainerSpec, &ContainerContext, &mut Vec<ContainerFinding>),
+}
+
+impl std::fmt::Debug for ContainerRule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.meta.code())
+    }
+}
