@@ -28,6 +28,15 @@ pub enum Command {
     /// 1 when one is, 2 on a usage, configuration or input error.
     #[command(after_long_help = LINT_HELP)]
     Lint(LintArgs),
+    /// Audit this Docker host: the kernel and host files, the daemon and its
+    /// configuration, the images and the containers (CIS Docker Benchmark
+    /// v1.6.0 and more).
+    ///
+    /// Exit status: 0 when no finding is at or above `--fail-on`, 1 when one
+    /// is, 2 on a usage, configuration or input error. A daemon that cannot be
+    /// reached is a finding (DM029), not an error: the host part still runs.
+    #[command(after_long_help = AUDIT_HELP)]
+    Audit(AuditArgs),
     /// List the rules, or explain one (by code, name or alias).
     Rule(RuleArgs),
     /// Print a shell completion script.
@@ -70,6 +79,151 @@ Inline suppressions:
   hadolint codes are matched through dockward's aliases. Suppressed findings
   do not count for the exit status; SARIF and JSON list them as suppressed.
   --disable-inline-suppressions ignores all of these comments.";
+
+/// The long help of `dockward audit`.
+const AUDIT_HELP: &str = "\
+Parts:
+  Without --host, --daemon, --containers or --images every part is audited;
+  with some of them, only those. --containers NAME... audits only the named
+  containers (names or ID prefixes). Stopped containers need --all.
+
+Facts:
+  --save-facts FILE records what was probed as a JSON snapshot
+  (dockward.facts/v1); --facts FILE audits a snapshot instead of this machine
+  (for bug reports, offline review, tests).
+
+Configuration (dockward.toml, searched from the working directory up):
+    [audit]
+    ignore = [\"CIS-2.9\", \"DM020\"]  # codes, names or aliases
+    fail-on = \"high\"
+    trusted-users = [\"alice\"]       # allowed members of the docker group
+    [audit.severity]
+    CT012 = \"info\"";
+
+/// `dockward audit`.
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// Audit the host: kernel, cgroups, LSMs, sysctls, audit rules, the docker group.
+    #[arg(long)]
+    pub host: bool,
+
+    /// Audit the daemon: its command line, daemon.json, what its API reports, its files.
+    #[arg(long)]
+    pub daemon: bool,
+
+    /// Audit containers; with names, only those (names or ID prefixes).
+    #[arg(long, value_name = "NAME", num_args = 0..)]
+    pub containers: Option<Vec<String>>,
+
+    /// Audit the images present.
+    #[arg(long)]
+    pub images: bool,
+
+    /// Include stopped containers.
+    #[arg(short, long)]
+    pub all: bool,
+
+    /// Audit from inside a container: what this process can see and reach
+    /// (capabilities, seccomp, LSM, namespaces, engine sockets). Read-only.
+    #[arg(long, conflicts_with_all = ["host", "daemon", "containers", "images", "facts"])]
+    pub inside: bool,
+
+    /// Look for setuid/setgid files in image layers (reads the daemon's
+    /// storage directory: needs root).
+    #[arg(long)]
+    pub read_image_layers: bool,
+
+    /// Report only findings whose CIS level is at most this (1 or 2); findings
+    /// outside the benchmark are left out.
+    #[arg(long, value_name = "LEVEL", value_parser = clap::value_parser!(u8).range(1..=2))]
+    pub cis_level: Option<u8>,
+
+    /// Record the probed facts in FILE (JSON).
+    #[arg(long, value_name = "FILE")]
+    pub save_facts: Option<PathBuf>,
+
+    /// Audit this facts snapshot instead of probing the machine.
+    #[arg(long, value_name = "FILE")]
+    pub facts: Option<PathBuf>,
+
+    /// The daemon to audit [default: $DOCKER_HOST, else unix:///var/run/docker.sock].
+    #[arg(long, value_name = "URL")]
+    pub docker_host: Option<String>,
+
+    /// Read host files under this directory (the host's / mounted into a
+    /// container, e.g. -v /:/host:ro with --root /host).
+    #[arg(long, value_name = "DIR", default_value = "/")]
+    pub root: PathBuf,
+
+    /// Seconds to wait for each daemon request.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10)]
+    pub timeout: u64,
+
+    /// A user allowed in the docker group (repeatable); others are reported.
+    #[arg(long = "trusted-user", value_name = "USER")]
+    pub trusted_users: Vec<String>,
+
+    /// Output format.
+    #[arg(short = 'f', long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+
+    /// Write the report to FILE instead of standard output.
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Report only these severities (comma-separated).
+    #[arg(long, value_name = "LEVELS", value_delimiter = ',', value_parser = parse_severity)]
+    pub severity: Vec<Severity>,
+
+    /// Report only findings at or above this severity.
+    #[arg(long, value_name = "SEVERITY", value_parser = parse_severity)]
+    pub min_severity: Option<Severity>,
+
+    /// Fail (exit 1) when a finding at or above this severity remains; `none`
+    /// never fails. [default: low, or the config's `fail-on`]
+    #[arg(long, value_name = "SEVERITY|none", value_parser = parse_fail_on)]
+    pub fail_on: Option<FailOn>,
+
+    /// Never fail because of findings (errors still exit 2).
+    #[arg(long)]
+    pub no_fail: bool,
+
+    /// Also run these rules (codes, names or aliases; comma-separated).
+    #[arg(long, value_name = "CODE", value_delimiter = ',')]
+    pub select: Vec<String>,
+
+    /// Run only these rules (codes, names or aliases; comma-separated).
+    #[arg(long, value_name = "CODE", value_delimiter = ',')]
+    pub only: Vec<String>,
+
+    /// Do not run these rules (codes, names or aliases, e.g. CIS-5.10; comma-separated).
+    #[arg(long, value_name = "CODE", value_delimiter = ',')]
+    pub ignore: Vec<String>,
+
+    /// Run preview rules too.
+    #[arg(long)]
+    pub preview: bool,
+
+    /// Use this configuration file instead of searching for dockward.toml.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+
+    /// Do not read any configuration file.
+    #[arg(long)]
+    pub no_config: bool,
+
+    /// Colour the human output.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    /// Same as --color never.
+    #[arg(long, conflicts_with = "color")]
+    pub no_color: bool,
+
+    /// Print findings only, no summary.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
 
 /// Output formats of findings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -145,7 +145,7 @@ fn lint_all(
     (report, failed_inputs)
 }
 
-fn render(report: &Report, format: Format, quiet: bool, color: bool) -> String {
+pub fn render(report: &Report, format: Format, quiet: bool, color: bool) -> String {
     match format {
         Format::Human => render::human(report, HumanOptions { color, quiet }),
         Format::Json => render::json(report),
@@ -159,7 +159,7 @@ fn render(report: &Report, format: Format, quiet: bool, color: bool) -> String {
 /// `--color auto`: off when `NO_COLOR` is set and not empty (no-color.org);
 /// otherwise on when `CLICOLOR_FORCE` or `FORCE_COLOR` is set (and not `0`)
 /// or when the output is a terminal.
-fn auto_color(terminal: bool) -> bool {
+pub fn auto_color(terminal: bool) -> bool {
     if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
         return false;
     }

@@ -3,6 +3,7 @@
 //! Exit status: 0 success, 1 findings at or above the failure threshold,
 //! 2 usage, configuration or input error. A closed output pipe exits 0.
 
+mod audit;
 mod cli;
 mod discover;
 mod input;
@@ -50,6 +51,7 @@ fn main() -> ExitCode {
     };
     let result = match &cli.command {
         Command::Lint(args) => lint::run(args),
+        Command::Audit(args) => audit::run(args),
         Command::Rule(args) => rule::run(args),
         Command::Completion(args) => completion(args),
     };

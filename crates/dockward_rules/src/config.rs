@@ -32,7 +32,7 @@ use crate::{Registry, Rule};
 pub const FILE_NAME: &str = "dockward.toml";
 
 /// The sections a configuration file may have, one per engine.
-pub const SECTIONS: &[&str] = &["lint"];
+pub const SECTIONS: &[&str] = &["lint", "audit"];
 
 /// The keys every engine section shares; the others belong to the engine.
 pub const SHARED_KEYS: &[&str] = &[
