@@ -35,7 +35,7 @@ struct AuditConfig {
 
 /// Runs `dockward audit`.
 pub fn run(args: &AuditArgs) -> anyhow::Result<Status> {
-    let registry = crate::rule::registry();
+    let registry = crate::lint::registry();
     let config = load_config(args)?;
     let options = Options::new(args, &registry, config)?;
 

@@ -22,7 +22,7 @@ pub struct Cli {
 // Parsed once per run; boxing would only add noise.
 #[allow(clippy::large_enum_variant)]
 pub enum Command {
-    /// Lint Dockerfiles and Containerfiles.
+    /// Lint Dockerfiles, Containerfiles and compose files.
     ///
     /// Exit status: 0 when no unsuppressed finding is at or above `--fail-on`,
     /// 1 when one is, 2 on a usage, configuration or input error.
@@ -287,8 +287,11 @@ impl HadolintThreshold {
 #[derive(Debug, Args)]
 pub struct LintArgs {
     /// Files, directories (searched for Dockerfile, Containerfile,
-    /// *.Dockerfile, *.dockerfile, Dockerfile.*, Containerfile.*) or glob
-    /// patterns; `-` reads standard input.
+    /// *.Dockerfile, *.dockerfile, Dockerfile.*, Containerfile.*, and the
+    /// compose files compose.yaml, compose.yml, docker-compose.yaml,
+    /// docker-compose.yml and their *.override variants) or glob patterns;
+    /// `-` reads standard input. Files ending in .yml or .yaml are linted as
+    /// compose files, all others as Dockerfiles.
     #[arg(value_name = "PATH", default_value = ".")]
     pub paths: Vec<String>,
 

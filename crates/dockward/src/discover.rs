@@ -88,7 +88,7 @@ pub fn config_search_start(arg: Option<&str>) -> PathBuf {
 
 fn dockerfile_names() -> anyhow::Result<GlobSet> {
     let mut builder = GlobSetBuilder::new();
-    for pattern in DOCKERFILE_NAMES {
+    for pattern in DOCKERFILE_NAMES.iter().chain(crate::compose::COMPOSE_NAMES) {
         builder.add(Glob::new(pattern)?);
     }
     Ok(builder.build()?)

@@ -20,7 +20,7 @@ use dockward_lint::LintSettings;
 use dockward_rules::config::{self, ConfigError, FailOn};
 use dockward_rules::selection::{Selection, SeverityOverrides, resolve_all};
 use dockward_rules::suppression::InlineSuppressions;
-use dockward_rules::{Registry, Rule};
+use dockward_rules::{Family, Registry, Rule};
 use rayon::prelude::*;
 
 use crate::Status;
@@ -31,7 +31,11 @@ use crate::printer::{self, Printer};
 
 /// The registry of every rule this binary links.
 pub fn registry() -> Registry {
-    Registry::new([dockward_lint::rule_metas().as_slice()])
+    Registry::new([
+        dockward_lint::rule_metas().as_slice(),
+        dockward_container::rule_metas().as_slice(),
+        dockward_audit::rule_metas().as_slice(),
+    ])
 }
 
 /// Runs `dockward lint`.
@@ -47,9 +51,10 @@ pub fn run(args: &LintArgs) -> anyhow::Result<Status> {
     let targets = discover::discover(&args.paths, &args.stdin_filename)?;
     if targets.is_empty() {
         printer::warning(&format!(
-            "no Dockerfile found in {} (searched for {})",
+            "no Dockerfile or compose file found in {} (searched for {}, {})",
             args.paths.join(", "),
-            discover::DOCKERFILE_NAMES.join(", ")
+            discover::DOCKERFILE_NAMES.join(", "),
+            crate::compose::COMPOSE_NAMES.join(", ")
         ));
     }
     let config = load_config(args)?;
@@ -118,14 +123,16 @@ fn lint_all(
         rules: options
             .selection
             .enabled(registry)
+            .filter(|meta| matches!(meta.rule.family(), Family::Dockerfile | Family::Container))
             .map(|meta| &meta.descriptor)
             .collect(),
     };
     for (target, outcome) in targets.iter().zip(outcomes) {
         match outcome {
             Ok(linted) => {
+                let compose = crate::compose::is_compose_path(Path::new(&target.display));
                 report.subjects.push(Subject {
-                    kind: "dockerfile".to_owned(),
+                    kind: if compose { "compose" } else { "dockerfile" }.to_owned(),
                     name: target.display.clone(),
                 });
                 report.diagnostics.extend(
@@ -341,7 +348,8 @@ impl Options {
     }
 
     fn enabled(&self, registry: &Registry, rule: Rule) -> bool {
-        registry
+        matches!(rule.family(), Family::Dockerfile | Family::Container)
+            && registry
             .get(rule)
             .is_some_and(|meta| self.selection.is_enabled(meta))
     }
@@ -374,15 +382,40 @@ fn lint_target(
         let meta = registry.get(rule)?;
         Some((&meta.descriptor, options.overrides.severity_of(meta)))
     };
+    let compose = crate::compose::is_compose_path(Path::new(&target.display));
     match content {
+        Content::Text(text) if compose => {
+            let path = match &target.source {
+                Source::File(path) => Some(path.as_path()),
+                Source::Stdin => None,
+            };
+            let (source, diagnostics) = crate::compose::lint(
+                &target.display,
+                path,
+                text,
+                registry,
+                &descriptor,
+                &|rule| options.enabled(registry, rule),
+                options.inline_suppressions,
+            );
+            Linted {
+                source,
+                diagnostics,
+            }
+        }
         Content::Unreadable {
             text,
             span,
             message,
         } => {
+            let unreadable = if compose {
+                Rule::ComposeFileInvalid
+            } else {
+                Rule::ParseError
+            };
             let source = SourceFile::new(target.display.as_str(), text);
-            let diagnostics = descriptor(Rule::ParseError)
-                .filter(|_| options.enabled(registry, Rule::ParseError))
+            let diagnostics = descriptor(unreadable)
+                .filter(|_| options.enabled(registry, unreadable))
                 .map(|(rule, severity)| Diagnostic {
                     rule,
                     severity,

@@ -5,6 +5,7 @@
 
 mod audit;
 mod cli;
+mod compose;
 mod discover;
 mod input;
 mod lint;

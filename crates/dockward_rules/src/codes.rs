@@ -213,6 +213,7 @@ rule_table! {
     CT036 Container WeakeningSysctl "weakening-sysctl";
     CT037 Container SystemPathsUnmasked "system-paths-unmasked";
     CT038 Container OomKillDisabled "oom-kill-disabled";
+    CT039 Container ComposeFileInvalid "compose-file-invalid";
     IM001 Image ImageRunsAsRoot "image-runs-as-root";
     IM002 Image ImageHealthcheckMissing "image-healthcheck-missing";
     IM003 Image SetuidFileInImage "setuid-file-in-image";
