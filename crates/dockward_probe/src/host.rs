@@ -7,6 +7,7 @@
 
 use std::collections::BTreeSet;
 use std::io;
+use std::os::unix::fs::MetadataExt;
 use std::path::Path;
 
 use dockward_audit::facts::{
@@ -252,10 +253,16 @@ fn audit_rules(root: &Path, problems: &mut Problems) -> Option<AuditRules> {
 fn daemon_files(root: &Path, daemon_paths: &DaemonPaths, accounts: &Accounts) -> Vec<FileFacts> {
     let mut paths: Vec<String> = Vec::new();
     for unit in UNITS {
+        // With a merged /usr, /lib/systemd and /usr/lib/systemd are one directory:
+        // record each unit file once (by device and inode).
+        let mut identities = BTreeSet::new();
         let found: Vec<String> = UNIT_DIRS
             .iter()
             .map(|dir| format!("{dir}/{unit}"))
-            .filter(|p| std::fs::symlink_metadata(crate::fs::under(root, p)).is_ok())
+            .filter(|p| {
+                std::fs::symlink_metadata(crate::fs::under(root, p))
+                    .is_ok_and(|m| identities.insert((m.dev(), m.ino())))
+            })
             .collect();
         if found.is_empty() {
             paths.push(format!("/usr/lib/systemd/system/{unit}"));
