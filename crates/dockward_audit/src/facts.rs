@@ -337,6 +337,11 @@ pub struct InsideFacts {
     /// `/proc/self/attr/current` (AppArmor or SELinux label).
     #[serde(default)]
     pub lsm_label: Option<String>,
+    /// The file [`InsideFacts::lsm_label`] was read from:
+    /// `/proc/self/attr/apparmor/current` (AppArmor's own, newer kernels) or
+    /// `/proc/self/attr/current`.
+    #[serde(default)]
+    pub lsm_label_source: Option<String>,
     /// Namespace inode per type (`pid`, `net`, `ipc`, `uts`, `user`, `cgroup`,
     /// `mnt`, `time`) from `readlink /proc/self/ns/<type>`.
     #[serde(default)]
@@ -367,6 +372,11 @@ pub struct InsideFacts {
     /// v1 equivalents, raw.
     #[serde(default)]
     pub limits: BTreeMap<String, String>,
+    /// Network interface names in `/proc/net/dev`. Host-only names (`docker0`,
+    /// `veth*`) are evidence of `--network host` on kernels whose net namespace
+    /// inode does not reveal it.
+    #[serde(default)]
+    pub network_interfaces: Vec<String>,
 }
 
 /// `/proc/self/status` fields of interest.

@@ -5,3 +5,4 @@
 //! reads them, so an audit can be replayed from a snapshot.
 
 pub mod facts;
+pub mod inside;
