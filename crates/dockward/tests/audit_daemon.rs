@@ -347,3 +347,105 @@ fn facts_snapshot_replays_the_same_findings() {
     let codes = container_codes(&replayed);
     assert_eq!(codes.get(&name), Some(&set(&["CT004"])), "{codes:?}");
 }
+
+/// An image holding this dockward binary, the shared libraries `ldd` names,
+/// and busybox; removed on drop (with its containers) by [`Daemon`].
+fn build_dockward_image(daemon: &Daemon) -> String {
+    let image = format!("{}-self", daemon.image.replace(':', "-")) + ":1";
+    let root = tempfile::tempdir().expect("tempdir");
+    let binary = Path::new(env!("CARGO_BIN_EXE_dockward"));
+    let copy = |from: &Path| {
+        let to = root.path().join(from.strip_prefix("/").unwrap_or(from));
+        std::fs::create_dir_all(to.parent().expect("parent")).expect("mkdir");
+        std::fs::copy(from, &to).unwrap_or_else(|e| panic!("copy {}: {e}", from.display()));
+    };
+    std::fs::copy(binary, root.path().join("dockward")).expect("copy dockward");
+    let ldd = Command::new("ldd").arg(binary).output().expect("ldd");
+    for line in String::from_utf8_lossy(&ldd.stdout).lines() {
+        let path = line
+            .split_once("=>")
+            .map_or(line, |(_, right)| right)
+            .split_whitespace()
+            .next()
+            .unwrap_or_default();
+        if path.starts_with('/') {
+            copy(Path::new(path));
+        }
+    }
+    let bin = root.path().join("bin");
+    std::fs::create_dir_all(&bin).expect("mkdir bin");
+    std::fs::copy("/bin/busybox", bin.join("busybox")).expect("copy busybox");
+    std::os::unix::fs::symlink("busybox", bin.join("sh")).expect("symlink");
+    let tar = Command::new("tar")
+        .arg("-C")
+        .arg(root.path())
+        .args(["-cf", "-", "."])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("tar");
+    let status = Command::new("docker")
+        .args(["import", "-", &image])
+        .stdin(tar.stdout.expect("tar stdout"))
+        .stdout(Stdio::null())
+        .status()
+        .expect("docker import");
+    assert!(status.success(), "docker import of the dockward image failed");
+    image
+}
+
+/// Runs `dockward audit --inside -f json` in a new container with `flags`;
+/// returns the CT codes it reports.
+fn inside_codes(daemon: &Daemon, image: &str, name: &str, flags: &[&str]) -> BTreeSet<String> {
+    let output = Command::new("docker")
+        .args(["run", "--name", &format!("{}{name}", daemon.prefix)])
+        .args(flags)
+        .args([image, "/dockward", "audit", "--inside", "-f", "json", "--fail-on", "none"])
+        .output()
+        .expect("docker run");
+    assert!(
+        output.status.success(),
+        "dockward audit --inside in {name}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON report");
+    report["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|f| f["code"].as_str())
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn inside_a_container_reports_what_it_can_see() {
+    let Some(daemon) = Daemon::start("inside") else {
+        return;
+    };
+    let image = build_dockward_image(&daemon);
+    let risky = inside_codes(
+        &daemon,
+        &image,
+        "risky",
+        &[
+            "--pid",
+            "host",
+            "--cap-add",
+            "SYS_ADMIN",
+            "-v",
+            "/var/run/docker.sock:/var/run/docker.sock",
+        ],
+    );
+    for code in ["CT017", "CT004", "CT033"] {
+        assert!(risky.contains(code), "{code} missing from {risky:?}");
+    }
+    let hardened = inside_codes(&daemon, &image, "hardened", &flags(&["--health-cmd"], &[]));
+    for code in ["CT017", "CT004", "CT033", "CT006", "CT023", "CT027", "CT035", "CT012", "CT030"] {
+        assert!(!hardened.contains(code), "{code} reported in a hardened container: {hardened:?}");
+    }
+    let _ = Command::new("docker")
+        .args(["rmi", "-f", &image])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
+}
