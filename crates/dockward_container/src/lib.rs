@@ -4,9 +4,21 @@
 //! [`check`] runs the enabled rules and returns [`ContainerFinding`]s, each naming
 //! the [`SpecField`] it is about; the caller turns that into a location (a span
 //! in a compose file, a container object, a request field). Pure.
+//!
+//! Each rule lives in its own file under `rules/`, declares its metadata with
+//! [`dockward_rules::declare_rule!`] and exposes
+//! `check(&ContainerSpec, &ContainerContext, &mut Vec<ContainerFinding>)`.
+//! Rules that implement a CIS Docker Benchmark recommendation carry its v1.6.0
+//! ID and profile level as aliases (`CIS-5.5`, `CIS-L1`); section 5 keeps the
+//! same numbering in v1.7.0 and v1.8.0.
+
+pub mod rules;
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use dockward_rules::{Rule, RuleMeta};
 use dockward_spec::{ContainerSpec, SpecField};
+pub use rules::RULES;
 
 /// What the caller knows beyond the spec itself. The default is what a static
 /// description (a compose file) gives: nothing about the daemon or the image.
@@ -78,4 +90,45 @@ impl std::fmt::Debug for ContainerRule {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.meta.code())
     }
+}
+
+/// The metadata of every container rule, for the registry.
+pub fn rule_metas() -> Vec<&'static RuleMeta> {
+    RULES.iter().map(|r| r.meta).collect()
+}
+
+/// Runs every rule for which `enabled` is true over `spec`. Findings come in
+/// rule-code order. A rule that panics is reported as a finding of that rule
+/// (about the container as a whole), and the other rules still run.
+pub fn check(
+    spec: &ContainerSpec,
+    ctx: &ContainerContext,
+    enabled: &dyn Fn(Rule) -> bool,
+) -> Vec<ContainerFinding> {
+    let mut out = Vec::new();
+    for rule in RULES {
+        if !enabled(rule.meta.rule) {
+            continue;
+        }
+        let mut found = Vec::new();
+        let result = catch_unwind(AssertUnwindSafe(|| (rule.check)(spec, ctx, &mut found)));
+        match result {
+            Ok(()) => out.extend(found),
+            Err(panic) => {
+                let why = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| (*s).to_owned())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "unknown cause".to_owned());
+                out.push(ContainerFinding {
+                    rule: rule.meta.rule,
+                    message: format!(
+                        "internal error: this rule crashed on this container ({why}); please report it"
+                    ),
+                    field: SpecField::Name,
+                });
+            }
+        }
+    }
+    out
 }
