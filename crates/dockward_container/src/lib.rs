@@ -105,8 +105,17 @@ pub fn check(
     ctx: &ContainerContext,
     enabled: &dyn Fn(Rule) -> bool,
 ) -> Vec<ContainerFinding> {
+    run(RULES, spec, ctx, enabled)
+}
+
+fn run(
+    rules: &[ContainerRule],
+    spec: &ContainerSpec,
+    ctx: &ContainerContext,
+    enabled: &dyn Fn(Rule) -> bool,
+) -> Vec<ContainerFinding> {
     let mut out = Vec::new();
-    for rule in RULES {
+    for rule in rules {
         if !enabled(rule.meta.rule) {
             continue;
         }
@@ -131,4 +140,58 @@ pub fn check(
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn crashes(_: &ContainerSpec, _: &ContainerContext, out: &mut Vec<ContainerFinding>) {
+        out.push(ContainerFinding {
+            rule: Rule::PrivilegedContainer,
+            message: "partial".to_owned(),
+            field: SpecField::Privileged,
+        });
+        panic!("boom");
+    }
+
+    #[test]
+    fn a_crashing_rule_becomes_a_finding_and_the_others_still_run() {
+        let rules = [
+            ContainerRule {
+                meta: RULES[5].meta,
+                check: crashes,
+            },
+            RULES[13],
+        ];
+        let found = run(
+            &rules,
+            &ContainerSpec::default(),
+            &ContainerContext::default(),
+            &|_| true,
+        );
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!(found[0].rule, Rule::PrivilegedContainer);
+        assert!(
+            found[0]
+                .message
+                .starts_with("internal error: this rule crashed"),
+            "{}",
+            found[0].message
+        );
+        assert_eq!(found[0].field, SpecField::Name);
+        assert_eq!(found[1].rule, Rule::WritableRootFilesystem);
+    }
+
+    #[test]
+    fn disabled_rules_do_not_run() {
+        let found = check(
+            &ContainerSpec::default(),
+            &ContainerContext::default(),
+            &|rule| rule == Rule::MemoryUnlimited,
+        );
+        let rules: Vec<Rule> = found.iter().map(|f| f.rule).collect();
+        assert_eq!(rules, [Rule::MemoryUnlimited]);
+        assert_eq!(rule_metas().len(), RULES.len());
+    }
 }
