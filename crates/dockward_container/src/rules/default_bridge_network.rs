@@ -8,8 +8,9 @@ declare_rule! {
     /// ## What it does
     /// Flags a container on Docker's default bridge network (`docker0`): no
     /// `--network`, `--network bridge`, or `NetworkMode` `default`/`bridge`.
-    /// Compose puts services on a project network of their own, so a compose
-    /// service is only reported with `network_mode: bridge`.
+    /// Compose attaches a service to its project's network unless
+    /// `network_mode` says otherwise, so in practice a compose service is
+    /// reported for `network_mode: bridge`.
     ///
     /// ## Why is this bad?
     /// Every container on the default bridge can reach every other one on
