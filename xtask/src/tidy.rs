@@ -3,8 +3,9 @@
 //!
 //! - [`dependency_direction`]: the crates under `crates/` depend on each other
 //!   only as [`allowed_dependencies`] says.
-//! - [`rule_files`]: every rule file under `crates/dockward_lint/src/rules/` is
-//!   declared in `mod.rs`, registered in `RULES`, and has its fixtures.
+//! - [`rule_files`]: every rule file under `crates/dockward_lint/src/rules/` and
+//!   `crates/dockward_container/src/rules/` is declared in its `mod.rs`,
+//!   registered in its engine's `RULES`, and has its fixtures.
 //! - [`print_macros`]: no `print`, `println`, `eprint`, `eprintln` or `dbg` macro
 //!   in the library crates (only the binary's printer writes to stdout/stderr).
 //! - [`unfinished_code`]: no `todo` or `unimplemented` macro anywhere.
@@ -204,6 +205,39 @@ pub fn dependency_direction(root: &Path) -> anyhow::Result<Vec<Problem>> {
 
 const RULE_FILES: &str = "rule-files";
 
+/// Where one engine keeps its rules, and how it registers them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RuleLayout {
+    /// The rules' directory, relative to the repository root.
+    pub rules_dir: &'static str,
+    /// The fixtures' directory, relative to the repository root.
+    pub fixtures_dir: &'static str,
+    /// Files in `rules_dir` that are not rules.
+    pub not_rules: &'static [&'static str],
+    /// The macro in `rules_dir/mod.rs` that lists the rules, e.g. `lint_rules!`.
+    pub registry: &'static str,
+    /// The fixture files every rule needs in `fixtures_dir/<CODE>/`.
+    pub fixtures: &'static [&'static str],
+}
+
+/// The Dockerfile rules (`DF`).
+pub const LINT: RuleLayout = RuleLayout {
+    rules_dir: LINT_RULES_DIR,
+    fixtures_dir: LINT_FIXTURES_DIR,
+    not_rules: NOT_RULES,
+    registry: "lint_rules!",
+    fixtures: &["fail.Dockerfile", "pass.Dockerfile"],
+};
+
+/// The container rules (`CT`).
+pub const CONTAINER: RuleLayout = RuleLayout {
+    rules_dir: "crates/dockward_container/src/rules",
+    fixtures_dir: "crates/dockward_container/tests/fixtures",
+    not_rules: &["mod.rs", "common.rs"],
+    registry: "container_rules!",
+    fixtures: &["fail.json", "pass.json"],
+};
+
 /// The Dockerfile rules' directory, relative to the repository root.
 pub const LINT_RULES_DIR: &str = "crates/dockward_lint/src/rules";
 /// The Dockerfile rules' fixtures, relative to the repository root.
@@ -211,7 +245,7 @@ pub const LINT_FIXTURES_DIR: &str = "crates/dockward_lint/tests/fixtures";
 /// Files in [`LINT_RULES_DIR`] that are not rules.
 pub const NOT_RULES: &[&str] = &["mod.rs", "commands.rs"];
 
-/// A rule as the linter registers it: code and kebab-case name.
+/// A rule as its engine registers it: code and kebab-case name.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Registered {
     /// `DF003`.
@@ -234,38 +268,52 @@ fn declares_module(mod_rs: &str, module: &str) -> bool {
     })
 }
 
-/// The problems with the rule files `modules` (file stems, e.g.
-/// `from_latest_tag`), given the text of `mod.rs`, the registered rules, and
-/// the fixture files (relative to the fixtures directory, e.g.
+/// The problems with the rule files `modules` of `layout` (file stems, e.g.
+/// `from_latest_tag`), given the text of its `mod.rs`, the registered rules,
+/// and the fixture files (relative to the fixtures directory, e.g.
 /// `DF003/fail.Dockerfile`).
 pub fn check_rule_files(
+    layout: &RuleLayout,
     modules: &BTreeSet<String>,
     mod_rs: &str,
     registered: &[Registered],
     fixtures: &BTreeSet<String>,
 ) -> Vec<Problem> {
+    let RuleLayout {
+        rules_dir,
+        fixtures_dir,
+        registry,
+        ..
+    } = *layout;
+    let helpers = layout
+        .not_rules
+        .iter()
+        .filter(|f| **f != "mod.rs")
+        .copied()
+        .collect::<Vec<_>>()
+        .join(", ");
     let mut problems = Vec::new();
     let mut report = |message: String| problems.push(Problem::new(RULE_FILES, message));
     for module in modules {
-        let file = format!("{LINT_RULES_DIR}/{module}.rs");
+        let file = format!("{rules_dir}/{module}.rs");
         if !declares_module(mod_rs, module) {
             report(format!(
-                "{file}: not declared in {LINT_RULES_DIR}/mod.rs (add `mod {module};`)"
+                "{file}: not declared in {rules_dir}/mod.rs (add `mod {module};`)"
             ));
         }
         let name = module.replace('_', "-");
         let Some(rule) = registered.iter().find(|r| r.name == name) else {
             report(format!(
-                "{file}: no rule named `{name}` is registered in `lint_rules!` in \
-                 {LINT_RULES_DIR}/mod.rs (a rule file is named after its rule; shared command analysis belongs in commands.rs)"
+                "{file}: no rule named `{name}` is registered in `{registry}` in \
+                 {rules_dir}/mod.rs (a rule file is named after its rule; shared code belongs in {helpers})"
             ));
             continue;
         };
-        for fixture in ["fail.Dockerfile", "pass.Dockerfile"] {
+        for fixture in layout.fixtures {
             let relative = format!("{}/{fixture}", rule.code);
             if !fixtures.contains(&relative) {
                 report(format!(
-                    "{file}: {} has no fixture {LINT_FIXTURES_DIR}/{relative}",
+                    "{file}: {} has no fixture {fixtures_dir}/{relative}",
                     rule.code
                 ));
             }
@@ -275,7 +323,7 @@ pub fn check_rule_files(
         let module = rule.name.replace('-', "_");
         if !modules.contains(&module) {
             report(format!(
-                "{} `{}` is registered but has no file {LINT_RULES_DIR}/{module}.rs",
+                "{} `{}` is registered but has no file {rules_dir}/{module}.rs",
                 rule.code, rule.name
             ));
         }
@@ -287,7 +335,7 @@ pub fn check_rule_files(
     for dir in fixture_dirs {
         if !registered.iter().any(|r| r.code == dir) {
             report(format!(
-                "{LINT_FIXTURES_DIR}/{dir}: no registered rule has the code `{dir}`"
+                "{fixtures_dir}/{dir}: no registered rule has the code `{dir}`"
             ));
         }
     }
@@ -323,14 +371,19 @@ fn files_in_subdirectories(dir: &Path) -> anyhow::Result<BTreeSet<String>> {
     Ok(files)
 }
 
-/// Checks the Dockerfile rule files against `mod.rs`, `dockward_lint::RULES` and the fixtures.
-pub fn rule_files(root: &Path) -> anyhow::Result<Vec<Problem>> {
-    let dir = root.join(LINT_RULES_DIR);
+/// Checks the rule files of one engine against its `mod.rs`, its registered
+/// rules and its fixtures.
+pub fn layout_rule_files(
+    root: &Path,
+    layout: &RuleLayout,
+    registered: &[Registered],
+) -> anyhow::Result<Vec<Problem>> {
+    let dir = root.join(layout.rules_dir);
     let mut modules = BTreeSet::new();
     for entry in std::fs::read_dir(&dir).with_context(|| format!("reading {}", dir.display()))? {
         let entry = entry.with_context(|| format!("reading {}", dir.display()))?;
         let file_name = entry.file_name().to_string_lossy().into_owned();
-        if NOT_RULES.contains(&file_name.as_str()) || !entry.file_type()?.is_file() {
+        if layout.not_rules.contains(&file_name.as_str()) || !entry.file_type()?.is_file() {
             continue;
         }
         if let Some(stem) = file_name.strip_suffix(".rs") {
@@ -340,15 +393,32 @@ pub fn rule_files(root: &Path) -> anyhow::Result<Vec<Problem>> {
     let mod_path = dir.join("mod.rs");
     let mod_rs = std::fs::read_to_string(&mod_path)
         .with_context(|| format!("reading {}", mod_path.display()))?;
-    let registered: Vec<Registered> = dockward_lint::RULES
+    let fixtures = files_in_subdirectories(&root.join(layout.fixtures_dir))?;
+    Ok(check_rule_files(
+        layout, &modules, &mod_rs, registered, &fixtures,
+    ))
+}
+
+/// Checks the Dockerfile rule files (against `dockward_lint::RULES`) and the
+/// container rule files (against `dockward_container::RULES`).
+pub fn rule_files(root: &Path) -> anyhow::Result<Vec<Problem>> {
+    let lint: Vec<Registered> = dockward_lint::RULES
         .iter()
         .map(|r| Registered {
             code: r.meta.code(),
             name: r.meta.descriptor.name,
         })
         .collect();
-    let fixtures = files_in_subdirectories(&root.join(LINT_FIXTURES_DIR))?;
-    Ok(check_rule_files(&modules, &mod_rs, &registered, &fixtures))
+    let container: Vec<Registered> = dockward_container::RULES
+        .iter()
+        .map(|r| Registered {
+            code: r.meta.code(),
+            name: r.meta.descriptor.name,
+        })
+        .collect();
+    let mut problems = layout_rule_files(root, &LINT, &lint)?;
+    problems.extend(layout_rule_files(root, &CONTAINER, &container)?);
+    Ok(problems)
 }
 
 // ---------------------------------------------------------------------------
@@ -560,10 +630,11 @@ mod tests {
             "DF008/pass.Dockerfile",
             "DF999/fail.Dockerfile",
         ]);
-        let problems: Vec<String> = check_rule_files(&modules, mod_rs, &registered, &fixtures)
-            .into_iter()
-            .map(|p| p.message)
-            .collect();
+        let problems: Vec<String> =
+            check_rule_files(&LINT, &modules, mod_rs, &registered, &fixtures)
+                .into_iter()
+                .map(|p| p.message)
+                .collect();
         assert_eq!(problems.len(), 5, "{problems:#?}");
         assert!(problems[0].contains("cd_in_run.rs: DF007 has no fixture"));
         assert!(problems[0].ends_with("fixtures/DF007/pass.Dockerfile"));
@@ -571,6 +642,35 @@ mod tests {
         assert!(problems[2].contains("stray.rs: no rule named `stray`"));
         assert!(problems[3].contains("DF008 `sudo-in-run` is registered but has no file"));
         assert!(problems[4].ends_with("fixtures/DF999: no registered rule has the code `DF999`"));
+    }
+
+    #[test]
+    fn container_rules_need_json_fixtures_and_may_share_common_rs() {
+        let mod_rs = "mod common;\nmod privileged_container;\n";
+        let registered = [Registered {
+            code: "CT006",
+            name: "privileged-container",
+        }];
+        let modules = set(&["privileged_container", "helpers"]);
+        let fixtures = set(&[
+            "CT006/fail.json",
+            "CT006/context.json",
+            "CT006/pass.Dockerfile",
+        ]);
+        let problems: Vec<String> =
+            check_rule_files(&CONTAINER, &modules, mod_rs, &registered, &fixtures)
+                .into_iter()
+                .map(|p| p.message)
+                .collect();
+        assert_eq!(problems.len(), 3, "{problems:#?}");
+        assert!(
+            problems[0].starts_with("crates/dockward_container/src/rules/helpers.rs: not declared")
+        );
+        assert!(problems[1].contains("`container_rules!`"));
+        assert!(problems[1].ends_with("shared code belongs in common.rs)"));
+        assert!(problems[2].ends_with(
+            "CT006 has no fixture crates/dockward_container/tests/fixtures/CT006/pass.json"
+        ));
     }
 
     #[test]
