@@ -200,6 +200,11 @@ fn every_rule_fires_on_its_failing_fixture_and_not_on_its_passing_one() {
     let mut missing = Vec::new();
     for rule in RULES.iter().filter(|r| selected(r.meta.code())) {
         let code = rule.meta.code();
+        if rule.meta.rule == Rule::ComposeFileInvalid {
+            // Reported by the compose loader, not by a check over a spec: its
+            // fixtures are compose files (crates/dockward/tests/compose_lint.rs).
+            continue;
+        }
         let dir = fixture_dir(code);
         let (fail, pass) = (dir.join("fail.json"), dir.join("pass.json"));
         if !fail.exists() || !pass.exists() {

@@ -16,6 +16,12 @@ declare_rule! {
     /// Not a CIS benchmark recommendation; the benchmark predates cgroup
     /// namespaces in Docker.
     ///
+    /// Off by default: on a cgroup v1 host every container the daemon creates
+    /// without `--cgroupns private` reports `host`, so `docker inspect` cannot
+    /// tell a deliberate choice from the default and the rule would flag every
+    /// container there. Select it (`--select CT034`) to require private cgroup
+    /// namespaces.
+    ///
     /// ## Why is this bad?
     /// In the host's cgroup namespace the container sees the host's cgroup
     /// paths (`/proc/self/cgroup` names its place in the host hierarchy,
@@ -54,6 +60,7 @@ declare_rule! {
     pub struct HostCgroupNamespace {
         severity: Medium,
         status: Stable,
+        default_enabled: false,
         summary: "the container shares the host's cgroup namespace",
         aliases: [],
         references: [

@@ -8,6 +8,7 @@ mod common;
 mod apparmor_unconfined;
 mod capabilities_not_dropped;
 mod capability_added;
+mod compose_file_invalid;
 mod cgroup_parent_overridden;
 mod container_healthcheck_missing;
 mod cpu_unlimited;
@@ -92,4 +93,5 @@ container_rules! {
     weakening_sysctl::WeakeningSysctl,
     system_paths_unmasked::SystemPathsUnmasked,
     oom_kill_disabled::OomKillDisabled,
+    compose_file_invalid::ComposeFileInvalid,
 }
