@@ -15,6 +15,7 @@
 //!
 //! Pure: no IO. Never panics on any input.
 
+pub mod compose;
 mod decode;
 mod json;
 mod model;
