@@ -147,6 +147,7 @@ pub enum ComposeError {
 
 impl ComposeError {
     /// Where the error is, when known.
+    #[must_use]
     pub fn span(&self) -> Option<Span> {
         match self {
             ComposeError::TooLarge { .. } => None,
@@ -372,15 +373,14 @@ fn interpolate_node(
                     span,
                 });
             }
-            match out.value {
-                Some(value) => *s = value,
-                None => {
-                    warnings.push(ComposeProblem {
-                        message: out.error.unwrap_or_default(),
-                        span,
-                    });
-                    node.value = Value::Null;
-                }
+            if let Some(value) = out.value {
+                *s = value
+            } else {
+                warnings.push(ComposeProblem {
+                    message: out.error.unwrap_or_default(),
+                    span,
+                });
+                node.value = Value::Null;
             }
         }
         Value::Seq(items) => {
@@ -396,7 +396,6 @@ fn interpolate_node(
                 }
                 let next = match (level, key_text) {
                     (0, "services") => 1,
-                    (0, _) => 3,
                     (1, _) => 2,
                     _ => 3,
                 };

@@ -345,16 +345,15 @@ fn merge_by(base: &Node, own: &Node, key: fn(&Node) -> Option<String>) -> Node {
 
 /// The container path of a volume, device or tmpfs entry (short or long syntax).
 fn mount_target(item: &Node) -> Option<String> {
-    match &item.value {
-        Value::Map(_) => item.get("target").and_then(Node::scalar_text),
-        _ => {
-            let text = item.scalar_text()?;
-            let parts: Vec<&str> = text.split(':').collect();
-            match parts.as_slice() {
-                [only] => Some((*only).to_owned()),
-                [_, target, ..] => Some((*target).to_owned()),
-                [] => None,
-            }
+    if let Value::Map(_) = &item.value {
+        item.get("target").and_then(Node::scalar_text)
+    } else {
+        let text = item.scalar_text()?;
+        let parts: Vec<&str> = text.split(':').collect();
+        match parts.as_slice() {
+            [only] => Some((*only).to_owned()),
+            [_, target, ..] => Some((*target).to_owned()),
+            [] => None,
         }
     }
 }

@@ -163,12 +163,16 @@ fn braced(
     }
     let set = value.is_some();
     let non_empty = value.is_some_and(|v| !v.is_empty());
+    let keep = match op {
+        ":-" | ":?" => non_empty,
+        "-" | "?" => set,
+        _ => false,
+    };
+    if keep {
+        return Ok(value.unwrap_or_default().to_owned());
+    }
     match op {
-        ":-" if non_empty => Ok(value.unwrap_or_default().to_owned()),
-        "-" if set => Ok(value.unwrap_or_default().to_owned()),
         ":-" | "-" => expand(word, vars, depth + 1, unset),
-        ":?" if non_empty => Ok(value.unwrap_or_default().to_owned()),
-        "?" if set => Ok(value.unwrap_or_default().to_owned()),
         ":?" | "?" => {
             let message = expand(word, vars, depth + 1, unset)?;
             Err(if message.is_empty() {

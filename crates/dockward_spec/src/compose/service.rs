@@ -176,23 +176,21 @@ impl<'a> Builder<'a, '_> {
     /// A scalar field as text.
     fn string(&mut self, name: &str) -> Option<(String, Span)> {
         let node = self.field(name)?;
-        match node.scalar_text() {
-            Some(text) => Some((text, node.span)),
-            None => {
-                self.type_problem(name, "a string", node);
-                None
-            }
+        if let Some(text) = node.scalar_text() {
+            Some((text, node.span))
+        } else {
+            self.type_problem(name, "a string", node);
+            None
         }
     }
 
     fn boolean(&mut self, name: &str) -> Option<(bool, Span)> {
         let node = self.field(name)?;
-        match as_bool(node) {
-            Some(b) => Some((b, node.span)),
-            None => {
-                self.type_problem(name, "a boolean", node);
-                None
-            }
+        if let Some(b) = as_bool(node) {
+            Some((b, node.span))
+        } else {
+            self.type_problem(name, "a boolean", node);
+            None
         }
     }
 
@@ -219,13 +217,14 @@ impl<'a> Builder<'a, '_> {
                 }
                 out
             }
-            _ => match node.scalar_text() {
-                Some(text) => vec![(text, node.span)],
-                None => {
+            _ => {
+                if let Some(text) = node.scalar_text() {
+                    vec![(text, node.span)]
+                } else {
                     self.type_problem(name, "a list of strings", node);
                     Vec::new()
                 }
-            },
+            }
         }
     }
 
@@ -249,13 +248,14 @@ impl<'a> Builder<'a, '_> {
                     };
                     let value = match &v.value {
                         Value::Null => None,
-                        _ => match v.scalar_text() {
-                            Some(text) => Some(text),
-                            None => {
+                        _ => {
+                            if let Some(text) = v.scalar_text() {
+                                Some(text)
+                            } else {
                                 self.type_problem(name, "a mapping of strings", v);
                                 continue;
                             }
-                        },
+                        }
                     };
                     out.push((key, value, entry_span(k, v)));
                 }
@@ -299,12 +299,11 @@ impl<'a> Builder<'a, '_> {
 
     /// A `service:<name>` reference as the other service's container.
     fn service_ref(&mut self, name: &str, target: &str, node: &Node) -> NamespaceMode {
-        match self.ctx.container_names.get(target) {
-            Some(container) => NamespaceMode::Container(container.clone()),
-            None => {
-                self.value_problem(name, node, &format!("no service named {target:?}"));
-                NamespaceMode::Container(target.to_owned())
-            }
+        if let Some(container) = self.ctx.container_names.get(target) {
+            NamespaceMode::Container(container.clone())
+        } else {
+            self.value_problem(name, node, &format!("no service named {target:?}"));
+            NamespaceMode::Container(target.to_owned())
         }
     }
 
@@ -319,15 +318,12 @@ impl<'a> Builder<'a, '_> {
         } else {
             parse_namespace(&raw, network)
         };
-        match mode {
-            Some(mode) => {
-                self.origins.record(field, node.span);
-                Some(mode)
-            }
-            None => {
-                self.value_problem(name, &node, &format!("invalid mode {raw:?}"));
-                None
-            }
+        if let Some(mode) = mode {
+            self.origins.record(field, node.span);
+            Some(mode)
+        } else {
+            self.value_problem(name, &node, &format!("invalid mode {raw:?}"));
+            None
         }
     }
 
@@ -457,12 +453,11 @@ impl<'a> Builder<'a, '_> {
 
     fn mounts(&mut self) {
         if let Some(node) = self.field("volumes").cloned() {
-            let items = match &node.value {
-                Value::Seq(items) => items.clone(),
-                _ => {
-                    self.type_problem("volumes", "a list", &node);
-                    Vec::new()
-                }
+            let items = if let Value::Seq(items) = &node.value {
+                items.clone()
+            } else {
+                self.type_problem("volumes", "a list", &node);
+                Vec::new()
             };
             for item in &items {
                 match &item.value {
@@ -588,13 +583,14 @@ impl<'a> Builder<'a, '_> {
             .and_then(Node::scalar_text)
         {
             None => None,
-            Some(raw) => match parse_propagation(&raw) {
-                Some(p) => Some(p),
-                None => {
+            Some(raw) => {
+                if let Some(p) = parse_propagation(&raw) {
+                    Some(p)
+                } else {
                     self.value_problem("volumes", item, &format!("invalid propagation {raw:?}"));
                     None
                 }
-            },
+            }
         };
         let mut options = Vec::new();
         if kind == MountKind::Tmpfs
@@ -626,12 +622,11 @@ impl<'a> Builder<'a, '_> {
 
     fn devices(&mut self) {
         if let Some(node) = self.field("devices").cloned() {
-            let items = match &node.value {
-                Value::Seq(items) => items.clone(),
-                _ => {
-                    self.type_problem("devices", "a list", &node);
-                    Vec::new()
-                }
+            let items = if let Value::Seq(items) = &node.value {
+                items.clone()
+            } else {
+                self.type_problem("devices", "a list", &node);
+                Vec::new()
             };
             for item in &items {
                 let device = match &item.value {
@@ -888,12 +883,11 @@ impl<'a> Builder<'a, '_> {
     fn ports(&mut self) {
         let mut bindings: Vec<(PortBinding, Span)> = Vec::new();
         if let Some(node) = self.field("ports").cloned() {
-            let items = match &node.value {
-                Value::Seq(items) => items.clone(),
-                _ => {
-                    self.type_problem("ports", "a list", &node);
-                    Vec::new()
-                }
+            let items = if let Value::Seq(items) = &node.value {
+                items.clone()
+            } else {
+                self.type_problem("ports", "a list", &node);
+                Vec::new()
             };
             for item in &items {
                 let parsed = match &item.value {
@@ -1044,13 +1038,14 @@ impl<'a> Builder<'a, '_> {
                 .into_iter()
                 .map(|(w, _)| w)
                 .collect(),
-            _ => match test.scalar_text() {
-                Some(command) => vec!["CMD-SHELL".to_owned(), command],
-                None => {
+            _ => {
+                if let Some(command) = test.scalar_text() {
+                    vec!["CMD-SHELL".to_owned(), command]
+                } else {
                     self.type_problem("healthcheck.test", "a string or a list", test);
                     return;
                 }
-            },
+            }
         };
         self.spec.healthcheck = match words.first().map(String::as_str) {
             None => return,
