@@ -265,6 +265,7 @@ pub fn load(
             active,
         });
     }
+    warnings.sort_by_key(|w| (w.span.start, w.span.end));
     Ok(ComposeProject {
         name,
         services,

@@ -258,7 +258,10 @@ pub(crate) fn parse(text: &str) -> Result<Node, YamlError> {
     limits.max_total_replayed_events = 500_000;
     options.alias_limits = limits;
     match serde_saphyr::from_str_with_options::<Option<RootNode>>(text, options) {
-        Ok(Some(RootNode(node))) => Ok(node),
+        Ok(Some(RootNode(mut node))) => {
+            close_flow(&mut node, text, 0);
+            Ok(node)
+        }
         Ok(None) => Ok(Node::new(Value::Null, Span::default())),
         Err(e) => Err(YamlError {
             message: e.to_string(),
@@ -272,5 +275,51 @@ struct RootNode(Node);
 impl<'de> Deserialize<'de> for RootNode {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         node(deserializer).map(RootNode)
+    }
+}
+
+/// Widens the span of a flow collection (`[a, b]`, `{a: 1}`) to its closing
+/// bracket, which the parser's spans stop short of.
+fn close_flow(node: &mut Node, text: &str, depth: usize) {
+    if depth > 128 {
+        return;
+    }
+    let close = match (&mut node.value, text.as_bytes().get(node.span.start)) {
+        (Value::Seq(items), Some(b'[')) => {
+            items
+                .iter_mut()
+                .for_each(|n| close_flow(n, text, depth + 1));
+            Some(b']')
+        }
+        (Value::Map(entries), Some(b'{')) => {
+            entries.iter_mut().for_each(|(k, v)| {
+                close_flow(k, text, depth + 1);
+                close_flow(v, text, depth + 1);
+            });
+            Some(b'}')
+        }
+        (Value::Seq(items), _) => {
+            items
+                .iter_mut()
+                .for_each(|n| close_flow(n, text, depth + 1));
+            None
+        }
+        (Value::Map(entries), _) => {
+            entries.iter_mut().for_each(|(k, v)| {
+                close_flow(k, text, depth + 1);
+                close_flow(v, text, depth + 1);
+            });
+            None
+        }
+        _ => None,
+    };
+    let Some(close) = close else { return };
+    let rest = text.as_bytes().get(node.span.end..).unwrap_or_default();
+    let skipped = rest
+        .iter()
+        .take_while(|b| b.is_ascii_whitespace() || **b == b',')
+        .count();
+    if rest.get(skipped) == Some(&close) {
+        node.span.end += skipped + 1;
     }
 }
