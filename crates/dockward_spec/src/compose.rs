@@ -375,7 +375,7 @@ fn interpolate_node(
                 });
             }
             if let Some(value) = out.value {
-                *s = value
+                *s = value;
             } else {
                 warnings.push(ComposeProblem {
                     message: out.error.unwrap_or_default(),

@@ -247,6 +247,7 @@ pub(crate) fn parse(text: &str) -> Result<Node, YamlError> {
     budget.flow_nesting_limit = 64;
     budget.max_nodes = 500_000;
     budget.max_events = 2_000_000;
+    budget.max_recorded_anchor_events = 100_000;
     let mut options = serde_saphyr::Options::default();
     options.budget = Some(budget);
     options.strict_booleans = true;
@@ -255,7 +256,7 @@ pub(crate) fn parse(text: &str) -> Result<Node, YamlError> {
     options.duplicate_keys = serde_saphyr::DuplicateKeyPolicy::LastWins;
     options.with_snippet = false;
     let mut limits = serde_saphyr::options::AliasLimits::default();
-    limits.max_total_replayed_events = 500_000;
+    limits.max_total_replayed_events = 100_000;
     options.alias_limits = limits;
     match serde_saphyr::from_str_with_options::<Option<RootNode>>(text, options) {
         Ok(Some(RootNode(mut node))) => {
@@ -284,32 +285,20 @@ fn close_flow(node: &mut Node, text: &str, depth: usize) {
     if depth > 128 {
         return;
     }
-    let close = match (&mut node.value, text.as_bytes().get(node.span.start)) {
-        (Value::Seq(items), Some(b'[')) => {
-            items
-                .iter_mut()
-                .for_each(|n| close_flow(n, text, depth + 1));
-            Some(b']')
+    let opener = text.as_bytes().get(node.span.start).copied();
+    let close = match &mut node.value {
+        Value::Seq(items) => {
+            for item in items.iter_mut() {
+                close_flow(item, text, depth + 1);
+            }
+            (opener == Some(b'[')).then_some(b']')
         }
-        (Value::Map(entries), Some(b'{')) => {
-            entries.iter_mut().for_each(|(k, v)| {
-                close_flow(k, text, depth + 1);
-                close_flow(v, text, depth + 1);
-            });
-            Some(b'}')
-        }
-        (Value::Seq(items), _) => {
-            items
-                .iter_mut()
-                .for_each(|n| close_flow(n, text, depth + 1));
-            None
-        }
-        (Value::Map(entries), _) => {
-            entries.iter_mut().for_each(|(k, v)| {
-                close_flow(k, text, depth + 1);
-                close_flow(v, text, depth + 1);
-            });
-            None
+        Value::Map(entries) => {
+            for (key, value) in entries.iter_mut() {
+                close_flow(key, text, depth + 1);
+                close_flow(value, text, depth + 1);
+            }
+            (opener == Some(b'{')).then_some(b'}')
         }
         _ => None,
     };
