@@ -547,6 +547,16 @@ fn unset_variables_warn_with_spans() {
 }
 
 #[test]
+fn keys_and_extension_fields_are_not_interpolated() {
+    let text = "x-req: ${REQUIRED:?never read}\nservices:\n  app:\n    x-note: ${ALSO:?no}\n    labels:\n      \"${KEY}\": value\n    image: ${IMG:-busybox}\n";
+    let project = compose::load(text, &ComposeOptions::default(), &|_| None).expect("loads");
+    assert_eq!(project.warnings, []);
+    let app = service(&project, "app");
+    assert_eq!(app.spec.labels["${KEY}"], "value");
+    assert_eq!(app.spec.image.as_deref(), Some("busybox"));
+}
+
+#[test]
 fn propagation_and_bind_options() {
     let text = "services:\n  app:\n    volumes:\n      - /a:/a:rshared\n      - type: bind\n        source: ../up\n        target: /b\n        bind: {propagation: slave}\n";
     let opts = ComposeOptions {

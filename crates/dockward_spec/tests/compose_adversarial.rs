@@ -60,6 +60,29 @@ fn ten_thousand_services_load() {
 }
 
 #[test]
+fn extends_fan_out_is_bounded() {
+    // One large base and many services extending it: the copies are budgeted.
+    let mut text = String::from("services:\n  base:\n    labels:\n");
+    for i in 0..5_000 {
+        writeln!(text, "      l{i}: v").unwrap();
+    }
+    for i in 0..100 {
+        writeln!(text, "  s{i}:\n    extends: base\n    image: img").unwrap();
+    }
+    let project = load(&text).expect("loads");
+    assert_eq!(project.services.len(), 101);
+    assert_eq!(project.services[1].spec.labels.len(), 5_000);
+    assert!(project.services[100].spec.labels.is_empty());
+    assert_eq!(project.services[100].spec.image.as_deref(), Some("img"));
+    assert!(
+        project
+            .warnings
+            .iter()
+            .any(|w| w.message.contains("extends copies more than"))
+    );
+}
+
+#[test]
 fn deep_nesting_is_an_error() {
     let depth = 10_000;
     let text = format!(

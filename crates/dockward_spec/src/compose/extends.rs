@@ -1,7 +1,7 @@
 //! `extends`: a service built on another one, in the same file or another,
 //! merged with compose's rules.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 
 use dockward_diagnostics::Span;
@@ -14,6 +14,9 @@ use super::{ComposeProblem, interpolate_tree, parse_file};
 const MAX_CHAIN: usize = 32;
 /// At most this many other files are read.
 const MAX_FILES: usize = 64;
+/// At most this many nodes are copied from base services in all, so that many
+/// services extending one large service cannot multiply memory.
+const MAX_COPIED_NODES: usize = 500_000;
 
 /// The files `extends` reads, parsed and interpolated once each.
 pub(crate) struct Files<'a> {
@@ -23,6 +26,8 @@ pub(crate) struct Files<'a> {
     max_bytes: usize,
     /// Other files by normalized relative path; `None` when unreadable.
     others: HashMap<String, Option<Node>>,
+    /// Nodes copied from base services so far.
+    copied: usize,
     warnings: Vec<ComposeProblem>,
 }
 
@@ -42,6 +47,7 @@ impl<'a> Files<'a> {
             vars,
             max_bytes,
             others: HashMap::new(),
+            copied: 0,
             warnings: Vec::new(),
         }
     }
@@ -150,9 +156,20 @@ impl<'a> Files<'a> {
         };
         let found = root
             .get("services")
-            .and_then(|services| services.get(service))
-            .cloned();
-        match found {
+            .and_then(|services| services.get(service));
+        if let Some(node) = found {
+            let remaining = MAX_COPIED_NODES.saturating_sub(self.copied);
+            let size = node.count(remaining);
+            if size > remaining {
+                self.problem(
+                    &format!("extends copies more than {MAX_COPIED_NODES} YAML nodes in all; {service:?} is not merged"),
+                    span,
+                );
+                return None;
+            }
+            self.copied += size;
+        }
+        match found.cloned() {
             Some(node) if matches!(node.value, Value::Map(_)) => Some(node),
             Some(node) if matches!(node.value, Value::Null) => {
                 Some(Node::new(Value::Map(Vec::new()), node.span))
@@ -290,14 +307,26 @@ fn merge_map(base: &Node, own: &Node, depth: usize) -> Node {
     let (Some(base_entries), Some(own_entries)) = (base.as_map(), own.as_map()) else {
         return own.clone();
     };
+    let own_keys: HashSet<&str> = own_entries
+        .iter()
+        .filter_map(|(k, _)| k.key_str())
+        .collect();
+    // The last entry of a key wins, as in `Node::get`.
+    let base_by_key: HashMap<&str, &Node> = base_entries
+        .iter()
+        .filter_map(|(k, v)| Some((k.key_str()?, v)))
+        .collect();
     let mut out: Vec<(Node, Node)> = Vec::with_capacity(base_entries.len() + own_entries.len());
     for (key, value) in base_entries {
-        if own.get(key.key_str().unwrap_or("\u{0}")).is_none() || key.key_str().is_none() {
+        if key.key_str().is_none_or(|k| !own_keys.contains(k)) {
             out.push((key.clone(), value.clone()));
         }
     }
     for (key, value) in own_entries {
-        let merged = match key.key_str().and_then(|k| base.get(k).map(|b| (k, b))) {
+        let merged = match key
+            .key_str()
+            .and_then(|k| base_by_key.get(k).map(|b| (k, *b)))
+        {
             Some((name, base_value)) => merge_field(name, base_value, value, depth),
             None => value.clone(),
         };
@@ -330,13 +359,10 @@ fn merge_by(base: &Node, own: &Node, key: fn(&Node) -> Option<String>) -> Node {
     let (Value::Seq(base_items), Value::Seq(own_items)) = (&base.value, &own.value) else {
         return own.clone();
     };
-    let own_keys: Vec<Option<String>> = own_items.iter().map(key).collect();
+    let own_keys: HashSet<String> = own_items.iter().filter_map(key).collect();
     let mut items: Vec<Node> = base_items
         .iter()
-        .filter(|item| {
-            let k = key(item);
-            k.is_none() || !own_keys.contains(&k)
-        })
+        .filter(|item| key(item).is_none_or(|k| !own_keys.contains(&k)))
         .cloned()
         .collect();
     items.extend(own_items.iter().cloned());

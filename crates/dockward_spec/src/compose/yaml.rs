@@ -94,6 +94,31 @@ impl Node {
         }
     }
 
+    /// The number of nodes in the tree, counting no further than `limit`.
+    pub fn count(&self, limit: usize) -> usize {
+        let mut total = 1;
+        match &self.value {
+            Value::Seq(items) => {
+                for item in items {
+                    if total > limit {
+                        break;
+                    }
+                    total += item.count(limit - total);
+                }
+            }
+            Value::Map(entries) => {
+                for (key, value) in entries {
+                    if total > limit {
+                        break;
+                    }
+                    total += key.count(limit - total) + value.count(limit.saturating_sub(total));
+                }
+            }
+            _ => {}
+        }
+        total
+    }
+
     /// Sets every span in the tree to `span` (for nodes from another file).
     pub fn relocate(&mut self, span: Span) {
         self.span = span;
