@@ -304,7 +304,7 @@ fn namespace(host: &Obj<'_>, field: &str, network: bool) -> Result<NamespaceMode
 }
 
 /// Parses a namespace mode; `None` for a value the daemon rejects.
-fn parse_namespace(raw: &str, network: bool) -> Option<NamespaceMode> {
+pub(crate) fn parse_namespace(raw: &str, network: bool) -> Option<NamespaceMode> {
     if let Some(target) = raw.strip_prefix("container:") {
         return (!target.is_empty()).then(|| NamespaceMode::Container(target.to_owned()));
     }
@@ -320,7 +320,7 @@ fn parse_namespace(raw: &str, network: bool) -> Option<NamespaceMode> {
     })
 }
 
-fn parse_propagation(raw: &str) -> Option<Propagation> {
+pub(crate) fn parse_propagation(raw: &str) -> Option<Propagation> {
     Some(match raw {
         "private" => Propagation::Private,
         "rprivate" => Propagation::Rprivate,
@@ -462,7 +462,7 @@ fn devices(host: &Obj<'_>) -> Result<Vec<Device>> {
 /// Parses `HostConfig.SecurityOpt` as the daemon does: `key=value`, or the
 /// legacy `key:value`; bare `no-new-privileges` and `disable`; later options
 /// override earlier ones.
-fn security_options(opts: &[String]) -> Result<SecurityOptions> {
+pub(crate) fn security_options(opts: &[String]) -> Result<SecurityOptions> {
     const P: &str = "HostConfig.SecurityOpt";
     let mut out = SecurityOptions::default();
     for opt in opts {
@@ -582,7 +582,7 @@ fn ports(host: &Obj<'_>) -> Result<Vec<PortBinding>> {
 }
 
 /// Parses a port key, `port[-end][/proto]` (protocol `tcp` when absent).
-fn parse_port_key(key: &str) -> Option<ExposedPort> {
+pub(crate) fn parse_port_key(key: &str) -> Option<ExposedPort> {
     let (port, proto) = key.split_once('/').unwrap_or((key, "tcp"));
     let first = port.split('-').next().unwrap_or_default();
     let port: u16 = first.parse().ok()?;

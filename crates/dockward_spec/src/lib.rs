@@ -7,6 +7,8 @@
 //! - [`ContainerSpec::from_create_body`]: a `POST /containers/create` body decoded
 //!   with the daemon's own rules (keys matched case-insensitively, the last
 //!   duplicate wins, duplicate objects merge; see the `json` module).
+//! - [`compose::load`]: each service of a compose file, with the span of every
+//!   field it wrote (see the [`compose`] module).
 //!
 //! Both read the same Engine API fields (`Config.*` and `HostConfig.*`), so equal
 //! configurations give equal specs. A create body leaves to the daemon what it
@@ -15,6 +17,7 @@
 //!
 //! Pure: no IO. Never panics on any input.
 
+pub mod compose;
 mod decode;
 mod json;
 mod model;

@@ -197,7 +197,7 @@ pub enum SeccompProfile {
     Custom(String),
 }
 
-/// The AppArmor profile: `apparmor=` in `HostConfig.SecurityOpt`.
+/// The `AppArmor` profile: `apparmor=` in `HostConfig.SecurityOpt`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "kind", content = "profile")]
 pub enum AppArmorProfile {
@@ -217,7 +217,7 @@ pub struct SecurityOptions {
     pub seccomp: SeccompProfile,
     /// `apparmor=`.
     pub apparmor: AppArmorProfile,
-    /// `label=disable`: SELinux separation turned off.
+    /// `label=disable`: `SELinux` separation turned off.
     pub selinux_disabled: bool,
     /// Other `label=` options (`user:…`, `role:…`, `type:…`, `level:…`, `nested`), in order.
     pub selinux_labels: Vec<String>,

@@ -91,6 +91,7 @@ pub enum SpecField {
 impl SpecField {
     /// The Engine API field this part of the spec comes from, e.g.
     /// `HostConfig.Privileged` or `HostConfig.Binds/Mounts[2]`.
+    #[must_use]
     pub fn api_path(&self) -> String {
         match self {
             SpecField::Name => "Name".to_owned(),
@@ -147,6 +148,7 @@ pub struct SpecOrigins {
 
 impl SpecOrigins {
     /// The span of `field`, or of the whole definition when the field was not written.
+    #[must_use]
     pub fn span(&self, field: &SpecField) -> Span {
         self.fields.get(field).copied().unwrap_or(self.whole)
     }
