@@ -184,15 +184,25 @@ impl Advisory {
         }
     }
 
-    /// `5.16.11 / 5.15.25 / 5.10.102 or 5.17`.
+    /// The fixed versions, oldest line first: `5.10.102 / 5.15.25 / 5.16.11`.
+    /// The first fixed line is added (`/ 4.9`) only when no back-port sits
+    /// on the line just before it; a pre-release fix is named as such.
     pub fn fix_list(&self) -> String {
         let mut fixes: Vec<String> = self
             .backports
             .iter()
-            .rev()
             .map(|(a, b, c)| format!("{a}.{b}.{c}"))
             .collect();
-        fixes.push(format!("{}.{}", self.fixed_line.0, self.fixed_line.1));
+        let (major, minor) = self.fixed_line;
+        let line_before_has_fix = self
+            .backports
+            .iter()
+            .any(|(a, b, _)| *a == major && b + 1 == minor);
+        if let Some(pre) = self.fixed_prerelease {
+            fixes.push(pre.to_owned());
+        } else if !line_before_has_fix {
+            fixes.push(format!("{major}.{minor}"));
+        }
         fixes.join(" / ")
     }
 }
