@@ -30,6 +30,7 @@ pub struct GeneratedFile {
 /// The metadata of every rule the tool links, in code order.
 pub fn all_rules() -> Vec<&'static RuleMeta> {
     let mut metas = dockward_lint::rule_metas();
+    metas.extend(dockward_audit::rule_metas());
     metas.sort_by_key(|meta| meta.rule);
     metas
 }
