@@ -918,3 +918,28 @@ fn every_rule_documents_itself() {
         assert!(!meta.descriptor.summary.is_empty());
     }
 }
+
+#[test]
+fn unexpected_api_shapes_do_not_crash_any_rule() {
+    let findings = run(&variant(|v| {
+        v["daemon"]["info"] = json!({"SecurityOptions": "name=seccomp", "Plugins": [], "Swarm": 3, "DockerRootDir": 7});
+        v["daemon"]["version"] = json!({"Components": {"Name": "runc"}, "Version": 28});
+        v["daemon"]["networks"] = json!({"bridge": true});
+        v["daemon"]["plugins"] = json!("none");
+        v["daemon"]["process"]["argv"] = json!(["dockerd", "-", "--", "-H"]);
+        v["images"] = json!([{"inspect": []}, {"inspect": {"Id": "sha256:99", "Config": {"User": 0, "Healthcheck": {"Test": "NONE"}}}}]);
+        v["host"]["kernel"] = json!({"release": "", "version": "Debian"});
+    }));
+    assert!(
+        findings
+            .iter()
+            .all(|f| !f.message.starts_with("internal error")),
+        "{}",
+        render(&findings)
+    );
+    assert_eq!(
+        of(&findings, "IM001").len(),
+        2,
+        "a non-string user is no user"
+    );
+}
