@@ -31,6 +31,7 @@ pub struct GeneratedFile {
 pub fn all_rules() -> Vec<&'static RuleMeta> {
     let mut metas = dockward_lint::rule_metas();
     metas.extend(dockward_container::rule_metas());
+    metas.extend(dockward_audit::rule_metas());
     metas.sort_by_key(|meta| meta.rule);
     metas
 }

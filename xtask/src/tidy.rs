@@ -6,6 +6,8 @@
 //! - [`rule_files`]: every rule file under `crates/dockward_lint/src/rules/` and
 //!   `crates/dockward_container/src/rules/` is declared in its `mod.rs`,
 //!   registered in its engine's `RULES`, and has its fixtures.
+//! - [`audit_rule_files`]: the same for the host, daemon and image rules
+//!   under `crates/dockward_audit/src/rules/` (tested over facts, no fixtures).
 //! - [`print_macros`]: no `print`, `println`, `eprint`, `eprintln` or `dbg` macro
 //!   in the library crates (only the binary's printer writes to stdout/stderr).
 //! - [`unfinished_code`]: no `todo` or `unimplemented` macro anywhere.
@@ -46,6 +48,7 @@ impl fmt::Display for Problem {
 pub fn run(root: &Path) -> anyhow::Result<Vec<Problem>> {
     let mut problems = dependency_direction(root)?;
     problems.extend(rule_files(root)?);
+    problems.extend(audit_rule_files(root)?);
     problems.extend(print_macros(root)?);
     problems.extend(unfinished_code(root)?);
     Ok(problems)
@@ -429,6 +432,78 @@ pub fn rule_files(root: &Path) -> anyhow::Result<Vec<Problem>> {
     let mut problems = layout_rule_files(root, &LINT, &lint)?;
     problems.extend(layout_rule_files(root, &CONTAINER, &container)?);
     Ok(problems)
+}
+
+/// The host, daemon and image rules' directory, relative to the repository root.
+pub const AUDIT_RULES_DIR: &str = "crates/dockward_audit/src/rules";
+
+/// The problems with rule files that need no fixtures: each file in `dir`
+/// is declared in `mod.rs` and named after a registered rule, and each
+/// registered rule has its file.
+pub fn check_registered_rule_files(
+    dir: &str,
+    modules: &BTreeSet<String>,
+    mod_rs: &str,
+    registered: &[Registered],
+) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    let mut report = |message: String| problems.push(Problem::new(RULE_FILES, message));
+    for module in modules {
+        let file = format!("{dir}/{module}.rs");
+        if !declares_module(mod_rs, module) {
+            report(format!(
+                "{file}: not declared in {dir}/mod.rs (add `mod {module};`)"
+            ));
+        }
+        let name = module.replace('_', "-");
+        if !registered.iter().any(|r| r.name == name) {
+            report(format!(
+                "{file}: no rule named `{name}` is registered in {dir}/mod.rs (a rule file is named after its rule)"
+            ));
+        }
+    }
+    for rule in registered {
+        let module = rule.name.replace('-', "_");
+        if !modules.contains(&module) {
+            report(format!(
+                "{} `{}` is registered but has no file {dir}/{module}.rs",
+                rule.code, rule.name
+            ));
+        }
+    }
+    problems
+}
+
+/// Checks the audit rule files against `mod.rs` and `dockward_audit::rules()`.
+pub fn audit_rule_files(root: &Path) -> anyhow::Result<Vec<Problem>> {
+    let dir = root.join(AUDIT_RULES_DIR);
+    let mut modules = BTreeSet::new();
+    for entry in std::fs::read_dir(&dir).with_context(|| format!("reading {}", dir.display()))? {
+        let entry = entry.with_context(|| format!("reading {}", dir.display()))?;
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        if file_name == "mod.rs" || !entry.file_type()?.is_file() {
+            continue;
+        }
+        if let Some(stem) = file_name.strip_suffix(".rs") {
+            modules.insert(stem.to_owned());
+        }
+    }
+    let mod_path = dir.join("mod.rs");
+    let mod_rs = std::fs::read_to_string(&mod_path)
+        .with_context(|| format!("reading {}", mod_path.display()))?;
+    let registered: Vec<Registered> = dockward_audit::rules()
+        .iter()
+        .map(|r| Registered {
+            code: r.meta.code(),
+            name: r.meta.descriptor.name,
+        })
+        .collect();
+    Ok(check_registered_rule_files(
+        AUDIT_RULES_DIR,
+        &modules,
+        &mod_rs,
+        &registered,
+    ))
 }
 
 // ---------------------------------------------------------------------------

@@ -24,6 +24,11 @@ fn every_rule_file_is_registered_and_has_fixtures() {
 }
 
 #[test]
+fn every_audit_rule_file_is_registered() {
+    assert_clean(tidy::audit_rule_files(&xtask::repo_root()));
+}
+
+#[test]
 fn library_crates_do_not_print() {
     assert_clean(tidy::print_macros(&xtask::repo_root()));
 }

@@ -12,7 +12,6 @@ use std::time::Duration;
 use anyhow::{Context as _, anyhow, bail};
 use dockward_audit::facts::{FACTS_SCHEMA, Facts};
 use dockward_audit::{AuditFinding, AuditSettings, ObjectKind};
-use dockward_diagnostics::render::{self, HumanOptions};
 use dockward_diagnostics::{Diagnostic, Location, Report, Severity, Subject, ToolInfo};
 use dockward_probe::ProbeOptions;
 use dockward_rules::config::{self, FailOn};
@@ -76,8 +75,9 @@ pub fn run(args: &AuditArgs) -> anyhow::Result<Status> {
 }
 
 /// Which parts are audited: all unless some are named.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 struct Sections {
+    container_names: Vec<String>,
     host: bool,
     daemon: bool,
     containers: bool,
@@ -89,6 +89,7 @@ impl Sections {
     fn from_args(args: &AuditArgs) -> Self {
         if args.inside {
             return Sections {
+                container_names: Vec::new(),
                 host: false,
                 daemon: false,
                 containers: false,
@@ -99,6 +100,7 @@ impl Sections {
         let containers = args.containers.is_some();
         let any = args.host || args.daemon || containers || args.images;
         Sections {
+            container_names: args.containers.clone().unwrap_or_default(),
             host: args.host || !any,
             daemon: args.daemon || !any,
             containers: containers || !any,
@@ -280,9 +282,9 @@ impl Options {
         let severity = diagnostic.severity;
         (self.severities.is_empty() || self.severities.contains(&severity))
             && self.min_severity.is_none_or(|min| severity >= min)
-            && self.cis_level.is_none_or(|level| {
-                cis_level(diagnostic).is_some_and(|found| found <= level)
-            })
+            && self
+                .cis_level
+                .is_none_or(|level| cis_level(diagnostic).is_some_and(|found| found <= level))
     }
 }
 
@@ -321,7 +323,11 @@ fn section_title(section: Option<u8>) -> &'static str {
 /// Counts per CIS section and severity, for the human output.
 fn section_summary(report: &Report) -> String {
     let mut counts: BTreeMap<Option<u8>, [usize; 5]> = BTreeMap::new();
-    for diagnostic in report.diagnostics.iter().filter(|d| d.suppression.is_none()) {
+    for diagnostic in report
+        .diagnostics
+        .iter()
+        .filter(|d| d.suppression.is_none())
+    {
         let row = counts.entry(cis_section(diagnostic)).or_default();
         row[severity_index(diagnostic.severity)] += 1;
     }
@@ -363,13 +369,7 @@ fn severity_index(severity: Severity) -> usize {
 }
 
 fn object_kind(kind: ObjectKind) -> &'static str {
-    match kind {
-        ObjectKind::Host => "host",
-        ObjectKind::Daemon => "daemon",
-        ObjectKind::File => "file",
-        ObjectKind::Image => "image",
-        ObjectKind::Container => "container",
-    }
+    kind.as_str()
 }
 
 fn build_report(
@@ -395,6 +395,7 @@ fn build_report(
                 if enabled(finding.rule) {
                     findings.push(AuditFinding {
                         rule: finding.rule,
+                        severity: None,
                         message: finding.message,
                         object_kind: ObjectKind::Container,
                         object: name.clone(),
@@ -409,6 +410,7 @@ fn build_report(
             daemon: sections.daemon,
             containers: sections.containers,
             images: sections.images,
+            container_names: sections.container_names.clone(),
         };
         subjects.extend(
             dockward_audit::subjects(facts, &scope)
@@ -418,15 +420,24 @@ fn build_report(
                     name,
                 }),
         );
-        findings = dockward_audit::audit_scoped(facts, &options.settings, &scope, &enabled);
+        let outcome = dockward_audit::audit_scoped(facts, &options.settings, &scope, &enabled);
+        for problem in &outcome.problems {
+            printer::warning(problem);
+        }
+        findings = outcome.findings;
     }
     let diagnostics = findings
         .into_iter()
         .filter_map(|finding| {
             let meta = registry.get(finding.rule)?;
+            let severity = options
+                .overrides
+                .get(finding.rule)
+                .or(finding.severity)
+                .unwrap_or(meta.descriptor.default_severity);
             Some(Diagnostic {
                 rule: &meta.descriptor,
-                severity: options.overrides.severity_of(meta),
+                severity,
                 message: finding.message,
                 location: Location::Object {
                     kind: object_kind(finding.object_kind).to_owned(),

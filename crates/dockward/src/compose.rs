@@ -39,7 +39,13 @@ const MAX_EXTENDED_FILE: u64 = 16 * 1024 * 1024;
 fn options(path: Option<&Path>) -> (ComposeOptions, PathBuf) {
     let dir = path
         .and_then(Path::parent)
-        .map(|d| if d.as_os_str().is_empty() { Path::new(".") } else { d })
+        .map(|d| {
+            if d.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                d
+            }
+        })
         .unwrap_or(Path::new("."))
         .to_path_buf();
     let dotenv = std::fs::read_to_string(dir.join(".env")).ok();
@@ -114,7 +120,11 @@ pub fn lint(
         }
         Ok(project) => {
             for problem in &project.warnings {
-                push(Rule::ComposeFileInvalid, problem.span, problem.message.clone());
+                push(
+                    Rule::ComposeFileInvalid,
+                    problem.span,
+                    problem.message.clone(),
+                );
             }
             let context = ContainerContext::default();
             for service in &project.services {
@@ -160,7 +170,11 @@ pub fn yaml_suppressions(text: &str, registry: &Registry) -> InlineSuppressions 
         }
         let own_line = line[..hash].trim().is_empty();
         if !own_line {
-            suppressions.add(rules, Some(Span::new(start, start + line.len())), justification);
+            suppressions.add(
+                rules,
+                Some(Span::new(start, start + line.len())),
+                justification,
+            );
             continue;
         }
         // The next line with content, and the lines indented deeper than it.
@@ -235,7 +249,10 @@ mod tests {
 
     #[test]
     fn comments_are_found_outside_quotes_only() {
-        assert_eq!(comment_start("  privileged: true # dockward ignore=CT006"), Some(19));
+        assert_eq!(
+            comment_start("  privileged: true # dockward ignore=CT006"),
+            Some(19)
+        );
         assert_eq!(comment_start("  image: \"a # b\""), None);
         assert_eq!(comment_start("  image: a#b"), None);
         assert_eq!(comment_start("# top"), Some(0));
@@ -258,7 +275,15 @@ mod tests {
         let text = "services:\n  web:\n    privileged: true # dockward ignore=privileged-container\n    pid: host\n";
         let registry = crate::lint::registry();
         let suppressions = yaml_suppressions(text, &registry);
-        assert!(suppressions.find(Rule::PrivilegedContainer, text.find("true").expect("t")).is_some());
-        assert!(suppressions.find(Rule::PrivilegedContainer, text.find("host").expect("h")).is_none());
+        assert!(
+            suppressions
+                .find(Rule::PrivilegedContainer, text.find("true").expect("t"))
+                .is_some()
+        );
+        assert!(
+            suppressions
+                .find(Rule::PrivilegedContainer, text.find("host").expect("h"))
+                .is_none()
+        );
     }
 }

@@ -350,8 +350,8 @@ impl Options {
     fn enabled(&self, registry: &Registry, rule: Rule) -> bool {
         matches!(rule.family(), Family::Dockerfile | Family::Container)
             && registry
-            .get(rule)
-            .is_some_and(|meta| self.selection.is_enabled(meta))
+                .get(rule)
+                .is_some_and(|meta| self.selection.is_enabled(meta))
     }
 }
 

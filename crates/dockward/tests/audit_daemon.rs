@@ -66,7 +66,9 @@ impl Daemon {
             );
             #[allow(clippy::print_stderr)]
             {
-                eprintln!("skipping {test}: no Docker daemon (set DOCKWARD_REQUIRE_DOCKER=1 to fail)");
+                eprintln!(
+                    "skipping {test}: no Docker daemon (set DOCKWARD_REQUIRE_DOCKER=1 to fail)"
+                );
             }
             return None;
         }
@@ -115,7 +117,11 @@ impl Daemon {
     /// image running `sleep`, named `prefix + name`.
     fn container(&self, name: &str, flags: &[&str], start: bool) -> String {
         let full = format!("{}{name}", self.prefix);
-        let verb = if start { ["run", "-d"].as_slice() } else { ["create"].as_slice() };
+        let verb = if start {
+            ["run", "-d"].as_slice()
+        } else {
+            ["create"].as_slice()
+        };
         let output = Command::new("docker")
             .args(verb)
             .args(["--name", &full])
@@ -180,7 +186,9 @@ fn container_codes(report: &serde_json::Value) -> BTreeMap<String, BTreeSet<Stri
     let mut codes: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for subject in report["subjects"].as_array().into_iter().flatten() {
         if subject["kind"] == "container" {
-            codes.entry(subject["name"].as_str().unwrap_or_default().to_owned()).or_default();
+            codes
+                .entry(subject["name"].as_str().unwrap_or_default().to_owned())
+                .or_default();
         }
     }
     for finding in report["findings"].as_array().into_iter().flatten() {
@@ -200,7 +208,12 @@ fn set(codes: &[&str]) -> BTreeSet<String> {
 
 /// One case: a name, the baseline options it removes, the flags it adds, and
 /// the CT codes it must yield (no more, no less).
-type Case = (&'static str, &'static [&'static str], &'static [&'static str], &'static [&'static str]);
+type Case = (
+    &'static str,
+    &'static [&'static str],
+    &'static [&'static str],
+    &'static [&'static str],
+);
 
 /// One misconfiguration each, on top of [`HARDENED`].
 const CASES: &[Case] = &[
@@ -208,37 +221,90 @@ const CASES: &[Case] = &[
     // docker-bench-security skips every container whose name contains "nil".
     ("vanilla-app", &[], &[], &[]),
     ("pid-host", &[], &["--pid", "host"], &["CT017"]),
-    ("net-host", &["--network"], &["--network", "host"], &["CT011"]),
+    (
+        "net-host",
+        &["--network"],
+        &["--network", "host"],
+        &["CT011"],
+    ),
     ("ipc-host", &[], &["--ipc", "host"], &["CT018"]),
     ("uts-host", &[], &["--uts", "host"], &["CT022"]),
     ("userns-host", &[], &["--userns", "host"], &["CT032"]),
-    ("cgroupns-host", &["--cgroupns"], &["--cgroupns", "host"], &["CT034"]),
-    ("docker-sock", &[], &["-v", "/var/run/docker.sock:/var/run/docker.sock"], &["CT033"]),
+    (
+        "cgroupns-host",
+        &["--cgroupns"],
+        &["--cgroupns", "host"],
+        &["CT034"],
+    ),
+    (
+        "docker-sock",
+        &[],
+        &["-v", "/var/run/docker.sock:/var/run/docker.sock"],
+        &["CT033"],
+    ),
     ("etc-rw", &[], &["-v", "/etc:/host-etc"], &["CT007"]),
     ("sys-admin", &[], &["--cap-add", "SYS_ADMIN"], &["CT004"]),
-    ("audit-control", &[], &["--cap-add", "AUDIT_CONTROL"], &["CT003"]),
+    (
+        "audit-control",
+        &[],
+        &["--cap-add", "AUDIT_CONTROL"],
+        &["CT003"],
+    ),
     ("caps-kept", &["--cap-drop"], &[], &["CT005"]),
-    ("seccomp-unconfined", &[], &["--security-opt", "seccomp=unconfined"], &["CT023"]),
-    ("apparmor-unconfined", &[], &["--security-opt", "apparmor=unconfined"], &["CT001"]),
+    (
+        "seccomp-unconfined",
+        &[],
+        &["--security-opt", "seccomp=unconfined"],
+        &["CT023"],
+    ),
+    (
+        "apparmor-unconfined",
+        &[],
+        &["--security-opt", "apparmor=unconfined"],
+        &["CT001"],
+    ),
     ("root-user", &["--user"], &["--user", "0"], &["CT035"]),
     ("no-memory", &["--memory"], &[], &["CT012"]),
     ("no-cpu", &["--cpus"], &[], &["CT013"]),
     ("no-pids", &["--pids-limit"], &[], &["CT030"]),
     ("writable-root", &["--read-only"], &[], &["CT014"]),
     ("no-nnp", &["--security-opt"], &[], &["CT027"]),
-    ("restart-always", &["--restart"], &["--restart", "always"], &["CT016"]),
+    (
+        "restart-always",
+        &["--restart"],
+        &["--restart", "always"],
+        &["CT016"],
+    ),
     ("no-healthcheck", &["--health-cmd"], &[], &["CT028"]),
     (
         "shared-propagation",
         &[],
-        &["--mount", "type=bind,source=/tmp,target=/hosttmp,bind-propagation=rshared"],
+        &[
+            "--mount",
+            "type=bind,source=/tmp,target=/hosttmp,bind-propagation=rshared",
+        ],
         &["CT021"],
     ),
-    ("cgroup-parent", &[], &["--cgroup-parent", "/dockward-it"], &["CT026"]),
+    (
+        "cgroup-parent",
+        &[],
+        &["--cgroup-parent", "/dockward-it"],
+        &["CT026"],
+    ),
     ("default-bridge", &["--network"], &[], &["CT031"]),
-    ("published-low-port", &["--network"], &["-p", "80:8080"], &["CT009", "CT015", "CT031"]),
+    (
+        "published-low-port",
+        &["--network"],
+        &["-p", "80:8080"],
+        &["CT009", "CT015", "CT031"],
+    ),
     ("kmsg-device", &[], &["--device", "/dev/kmsg"], &["CT019"]),
-    ("systempaths", &[], &["--security-opt", "systempaths=unconfined"], &["CT037"]),
+    (
+        "systempaths",
+        &[],
+        &["--security-opt", "systempaths=unconfined"],
+        &["CT037"],
+    ),
 ];
 
 /// [`HARDENED`] without the options in `without` (each with its value), then `extra`.
@@ -289,10 +355,18 @@ fn each_misconfiguration_yields_exactly_its_codes() {
     let got = container_codes(&report);
     let ct_only: BTreeMap<String, BTreeSet<String>> = got
         .into_iter()
-        .map(|(name, codes)| (name, codes.into_iter().filter(|c| c.starts_with("CT")).collect()))
+        .map(|(name, codes)| {
+            (
+                name,
+                codes.into_iter().filter(|c| c.starts_with("CT")).collect(),
+            )
+        })
         .collect();
     assert_eq!(ct_only, expected, "CT codes per container");
-    assert_eq!(code, 1, "findings at or above the default --fail-on make the exit status 1");
+    assert_eq!(
+        code, 1,
+        "findings at or above the default --fail-on make the exit status 1"
+    );
 }
 
 #[test]
@@ -305,7 +379,10 @@ fn stopped_containers_need_all_and_the_filter_limits_the_audit() {
 
     let (_, report) = audit(&["-f", "json", "--containers", &created, &running]);
     let got = container_codes(&report);
-    assert!(!got.contains_key(&created), "a stopped container is audited only with --all: {got:?}");
+    assert!(
+        !got.contains_key(&created),
+        "a stopped container is audited only with --all: {got:?}"
+    );
     assert!(got.contains_key(&running), "{got:?}");
     assert_eq!(got.len(), 1, "only the named containers: {got:?}");
 
@@ -391,7 +468,10 @@ fn build_dockward_image(daemon: &Daemon) -> String {
         .stdout(Stdio::null())
         .status()
         .expect("docker import");
-    assert!(status.success(), "docker import of the dockward image failed");
+    assert!(
+        status.success(),
+        "docker import of the dockward image failed"
+    );
     image
 }
 
@@ -401,7 +481,16 @@ fn inside_codes(daemon: &Daemon, image: &str, name: &str, flags: &[&str]) -> BTr
     let output = Command::new("docker")
         .args(["run", "--name", &format!("{}{name}", daemon.prefix)])
         .args(flags)
-        .args([image, "/dockward", "audit", "--inside", "-f", "json", "--fail-on", "none"])
+        .args([
+            image,
+            "/dockward",
+            "audit",
+            "--inside",
+            "-f",
+            "json",
+            "--fail-on",
+            "none",
+        ])
         .output()
         .expect("docker run");
     assert!(
@@ -442,8 +531,13 @@ fn inside_a_container_reports_what_it_can_see() {
         assert!(risky.contains(code), "{code} missing from {risky:?}");
     }
     let hardened = inside_codes(&daemon, &image, "hardened", &flags(&["--health-cmd"], &[]));
-    for code in ["CT017", "CT004", "CT033", "CT006", "CT023", "CT027", "CT035", "CT012", "CT030"] {
-        assert!(!hardened.contains(code), "{code} reported in a hardened container: {hardened:?}");
+    for code in [
+        "CT017", "CT004", "CT033", "CT006", "CT023", "CT027", "CT035", "CT012", "CT030",
+    ] {
+        assert!(
+            !hardened.contains(code),
+            "{code} reported in a hardened container: {hardened:?}"
+        );
     }
     let _ = Command::new("docker")
         .args(["rmi", "-f", &image])

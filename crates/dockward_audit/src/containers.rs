@@ -18,10 +18,10 @@ pub fn container_name(inspect: &Value) -> String {
         Some(name) if !name.trim_start_matches('/').is_empty() => {
             name.trim_start_matches('/').to_owned()
         }
-        _ => inspect
-            .get("Id")
-            .and_then(Value::as_str)
-            .map_or_else(|| "<unnamed>".to_owned(), |id| id.chars().take(12).collect()),
+        _ => inspect.get("Id").and_then(Value::as_str).map_or_else(
+            || "<unnamed>".to_owned(),
+            |id| id.chars().take(12).collect(),
+        ),
     }
 }
 
@@ -31,7 +31,10 @@ pub fn selected(inspect: &Value, filter: &[String]) -> bool {
         return true;
     }
     let name = container_name(inspect);
-    let id = inspect.get("Id").and_then(Value::as_str).unwrap_or_default();
+    let id = inspect
+        .get("Id")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
     filter.iter().any(|wanted| {
         let wanted = wanted.trim_start_matches('/');
         wanted == name || (wanted.len() >= 4 && id.starts_with(wanted))
@@ -39,14 +42,23 @@ pub fn selected(inspect: &Value, filter: &[String]) -> bool {
 }
 
 /// The context of one container: the daemon's defaults and what the probe saw.
-pub fn context(facts: &Facts, daemon: &EffectiveDaemon, container: &ContainerFacts) -> ContainerContext {
+pub fn context(
+    facts: &Facts,
+    daemon: &EffectiveDaemon,
+    container: &ContainerFacts,
+) -> ContainerContext {
     let inspect = &container.inspect;
     let host_apparmor = facts
         .host
         .as_ref()
         .and_then(|host| host.lsm.apparmor_enabled)
         .or_else(|| {
-            let options = facts.daemon.as_ref()?.info.as_ref()?.get("SecurityOptions")?;
+            let options = facts
+                .daemon
+                .as_ref()?
+                .info
+                .as_ref()?
+                .get("SecurityOptions")?;
             Some(
                 options
                     .as_array()?
@@ -120,8 +132,15 @@ fn exec(value: &Value) -> Option<Exec> {
         command.push_str(argument);
     }
     Some(Exec {
-        id: value.get("ID").and_then(Value::as_str).unwrap_or_default().to_owned(),
-        privileged: config.get("privileged").and_then(Value::as_bool).unwrap_or(false),
+        id: value
+            .get("ID")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned(),
+        privileged: config
+            .get("privileged")
+            .and_then(Value::as_bool)
+            .unwrap_or(false),
         user: text("user").to_owned(),
         command,
     })
@@ -138,7 +157,11 @@ pub fn audit_containers(
 ) -> (Vec<AuditFinding>, Vec<String>) {
     let mut findings = Vec::new();
     let mut problems = Vec::new();
-    for container in facts.containers.iter().filter(|c| selected(&c.inspect, filter)) {
+    for container in facts
+        .containers
+        .iter()
+        .filter(|c| selected(&c.inspect, filter))
+    {
         let name = container_name(&container.inspect);
         let spec = match ContainerSpec::from_inspect(&container.inspect) {
             Ok(spec) => spec,
@@ -151,6 +174,7 @@ pub fn audit_containers(
         for finding in dockward_container::check(&spec, &context, enabled) {
             findings.push(AuditFinding {
                 rule: finding.rule,
+                severity: None,
                 message: finding.message,
                 object_kind: ObjectKind::Container,
                 object: name.clone(),

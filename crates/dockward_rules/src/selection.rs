@@ -104,6 +104,11 @@ impl SeverityOverrides {
         self.by_rule.insert(rule, severity);
     }
 
+    /// The severity configured for `rule`, if any.
+    pub fn get(&self, rule: Rule) -> Option<Severity> {
+        self.by_rule.get(&rule).copied()
+    }
+
     /// The effective severity of the rule described by `meta`.
     pub fn severity_of(&self, meta: &RuleMeta) -> Severity {
         self.by_rule
