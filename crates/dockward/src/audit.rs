@@ -36,7 +36,7 @@ struct AuditConfig {
 pub fn run(args: &AuditArgs) -> anyhow::Result<Status> {
     let registry = crate::lint::registry();
     let config = load_config(args)?;
-    let options = Options::new(args, &registry, config)?;
+    let options = Options::new(args, &registry, config.as_ref())?;
 
     let facts = match &args.facts {
         Some(path) => read_facts(path)?,
@@ -172,18 +172,17 @@ fn load_config(args: &AuditArgs) -> anyhow::Result<Option<ConfigText>> {
     if args.no_config {
         return Ok(None);
     }
-    let path = match &args.config {
-        Some(path) => path.clone(),
-        None => {
-            let cwd = std::env::current_dir().context("cannot read the working directory")?;
-            match cwd
-                .ancestors()
-                .map(|dir| dir.join(config::FILE_NAME))
-                .find(|candidate| candidate.is_file())
-            {
-                Some(path) => path,
-                None => return Ok(None),
-            }
+    let path = if let Some(path) = &args.config {
+        path.clone()
+    } else {
+        let cwd = std::env::current_dir().context("cannot read the working directory")?;
+        let found = cwd
+            .ancestors()
+            .map(|dir| dir.join(config::FILE_NAME))
+            .find(|candidate| candidate.is_file());
+        match found {
+            Some(path) => path,
+            None => return Ok(None),
         }
     };
     let text = std::fs::read_to_string(&path)
@@ -198,7 +197,7 @@ impl Options {
     fn new(
         args: &AuditArgs,
         registry: &Registry,
-        file: Option<ConfigText>,
+        file: Option<&ConfigText>,
     ) -> anyhow::Result<Self> {
         let located = |file: &ConfigText, e: &config::ConfigError| {
             anyhow!(
@@ -212,12 +211,12 @@ impl Options {
                 .trim_end()
             )
         };
-        let section = match &file {
+        let section = match file {
             Some(file) => config::parse_section::<AuditConfig>(&file.text, "audit")
                 .map_err(|e| located(file, &e))?,
             None => config::Section::default(),
         };
-        let in_file = |e: config::ConfigError| match &file {
+        let in_file = |e: config::ConfigError| match file {
             Some(file) => located(file, &e),
             None => anyhow!("{e}"),
         };

@@ -39,13 +39,7 @@ const MAX_EXTENDED_FILE: u64 = 16 * 1024 * 1024;
 fn options(path: Option<&Path>) -> (ComposeOptions, PathBuf) {
     let dir = path
         .and_then(Path::parent)
-        .map(|d| {
-            if d.as_os_str().is_empty() {
-                Path::new(".")
-            } else {
-                d
-            }
-        })
+        .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."))
         .to_path_buf();
     let dotenv = std::fs::read_to_string(dir.join(".env")).ok();
@@ -231,12 +225,11 @@ fn comment_start(line: &str) -> Option<usize> {
     for (i, c) in line.char_indices() {
         match quote {
             Some(q) if c == q => quote = None,
-            Some(_) => {}
             None if c == '"' || c == '\'' => quote = Some(c),
             None if c == '#' && (previous == ' ' || previous == '\t' || i == 0) => {
                 return Some(i);
             }
-            None => {}
+            Some(_) | None => {}
         }
         previous = c;
     }

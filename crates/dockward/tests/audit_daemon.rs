@@ -97,20 +97,7 @@ impl Daemon {
         for link in ["sh", "sleep", "true"] {
             std::os::unix::fs::symlink("busybox", bin.join(link)).expect("symlink");
         }
-        let tar = Command::new("tar")
-            .arg("-C")
-            .arg(root.path())
-            .args(["-cf", "-", "."])
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("tar");
-        let status = Command::new("docker")
-            .args(["import", "-", &self.image])
-            .stdin(tar.stdout.expect("tar stdout"))
-            .stdout(Stdio::null())
-            .status()
-            .expect("docker import");
-        assert!(status.success(), "docker import failed");
+        import(root.path(), &self.image);
     }
 
     /// `docker run -d` (or `docker create` when `start` is false) of the test
@@ -160,6 +147,25 @@ impl Drop for Daemon {
             .stderr(Stdio::null())
             .status();
     }
+}
+
+/// `docker import` of the directory `root` as `image`.
+fn import(root: &Path, image: &str) {
+    let mut tar = Command::new("tar")
+        .arg("-C")
+        .arg(root)
+        .args(["-cf", "-", "."])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("tar");
+    let status = Command::new("docker")
+        .args(["import", "-", image])
+        .stdin(tar.stdout.take().expect("tar stdout"))
+        .stdout(Stdio::null())
+        .status()
+        .expect("docker import");
+    assert!(tar.wait().expect("tar").success(), "tar failed");
+    assert!(status.success(), "docker import of {image} failed");
 }
 
 /// Runs `dockward audit` with `args`; returns the exit code and the JSON report.
@@ -455,23 +461,7 @@ fn build_dockward_image(daemon: &Daemon) -> String {
     std::fs::create_dir_all(&bin).expect("mkdir bin");
     std::fs::copy("/bin/busybox", bin.join("busybox")).expect("copy busybox");
     std::os::unix::fs::symlink("busybox", bin.join("sh")).expect("symlink");
-    let tar = Command::new("tar")
-        .arg("-C")
-        .arg(root.path())
-        .args(["-cf", "-", "."])
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("tar");
-    let status = Command::new("docker")
-        .args(["import", "-", &image])
-        .stdin(tar.stdout.expect("tar stdout"))
-        .stdout(Stdio::null())
-        .status()
-        .expect("docker import");
-    assert!(
-        status.success(),
-        "docker import of the dockward image failed"
-    );
+    import(root.path(), &image);
     image
 }
 
