@@ -125,7 +125,7 @@ pub struct AuditArgs {
 
     /// Audit from inside a container: what this process can see and reach
     /// (capabilities, seccomp, LSM, namespaces, engine sockets). Read-only.
-    #[arg(long, conflicts_with_all = ["host", "daemon", "containers", "images", "facts"])]
+    #[arg(long, conflicts_with_all = ["host", "daemon", "containers", "images"])]
     pub inside: bool,
 
     /// Look for setuid/setgid files in image layers (reads the daemon's

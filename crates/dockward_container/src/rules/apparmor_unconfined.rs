@@ -10,7 +10,8 @@ declare_rule! {
     ///
     /// - `--security-opt apparmor=unconfined` (compose `security_opt: [apparmor:unconfined]`);
     /// - `--privileged` without an explicit `apparmor=` profile: the daemon
-    ///   then applies no profile at all;
+    ///   then applies no profile at all (not reported when the caller knows the
+    ///   host has no AppArmor: `privileged-container` covers it there);
     /// - a running container (`docker inspect`) whose `AppArmorProfile` is
     ///   empty or `unconfined` on a host where AppArmor is enabled.
     ///
@@ -81,7 +82,9 @@ pub(crate) fn check(spec: &ContainerSpec, ctx: &ContainerContext, out: &mut Vec<
             ));
             return;
         }
-        AppArmorProfile::Default if spec.privileged => {
+        // On a host known to have no AppArmor, nothing was lost: the
+        // privileged rule already reports the container.
+        AppArmorProfile::Default if spec.privileged && ctx.host_apparmor != Some(false) => {
             out.push(finding(
                 rule,
                 SpecField::Privileged,
