@@ -111,6 +111,14 @@ fn lint_all(
             Ok(lint_target(target, content, registry, options))
         })
         .collect();
+    // The rules listed (SARIF's driver.rules) are those that could fire on the
+    // kinds of file linted; no compose file, no container rules.
+    let any_compose = targets
+        .iter()
+        .any(|t| crate::compose::is_compose_path(Path::new(&t.display)));
+    let any_dockerfile = targets
+        .iter()
+        .any(|t| !crate::compose::is_compose_path(Path::new(&t.display)));
     let mut failed_inputs = false;
     let mut report = Report {
         tool: ToolInfo {
@@ -123,7 +131,11 @@ fn lint_all(
         rules: options
             .selection
             .enabled(registry)
-            .filter(|meta| matches!(meta.rule.family(), Family::Dockerfile | Family::Container))
+            .filter(|meta| match meta.rule.family() {
+                Family::Dockerfile => any_dockerfile || !any_compose,
+                Family::Container => any_compose,
+                _ => false,
+            })
             .map(|meta| &meta.descriptor)
             .collect(),
     };

@@ -66,7 +66,18 @@ fn dockward(dir: &Path, args: &[&str]) -> Run {
     finish(&mut command(dir, args), args)
 }
 
+/// Every rule the binary links (what `dockward rule` lists).
 fn registry() -> Registry {
+    Registry::new([
+        dockward_lint::rule_metas().as_slice(),
+        dockward_container::rule_metas().as_slice(),
+        dockward_audit::rule_metas().as_slice(),
+    ])
+}
+
+/// The rules `dockward lint` runs on Dockerfiles (compose files get the
+/// container rules instead).
+fn lint_registry() -> Registry {
     Registry::new([dockward_lint::rule_metas().as_slice()])
 }
 
@@ -525,7 +536,7 @@ fn enabled_rules(dir: &Path, extra: &[&str]) -> Vec<String> {
 #[test]
 fn rule_selection_follows_status_and_flags() {
     let dir = fixtures().join("exit");
-    let registry = registry();
+    let registry = lint_registry();
     let by_default: Vec<String> = registry
         .all()
         .iter()
