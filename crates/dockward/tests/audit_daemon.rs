@@ -42,10 +42,12 @@ const HARDENED: &[&str] = &[
     "private",
 ];
 
-/// Images, containers and volumes made by one test; removed on drop.
+/// Images and containers made by one test; removed on drop.
 struct Daemon {
     prefix: String,
     image: String,
+    /// Other images to remove on drop.
+    extra_images: std::cell::RefCell<Vec<String>>,
 }
 
 impl Daemon {
@@ -84,6 +86,7 @@ impl Daemon {
         let daemon = Daemon {
             image: format!("dockward-it/{test}-{}:1", std::process::id()),
             prefix,
+            extra_images: std::cell::RefCell::default(),
         };
         daemon.build_image(busybox);
         Some(daemon)
@@ -98,6 +101,11 @@ impl Daemon {
             std::os::unix::fs::symlink("busybox", bin.join(link)).expect("symlink");
         }
         import(root.path(), &self.image);
+    }
+
+    /// Removes `image` when the test ends, whatever happens.
+    fn forget_image_later(&self, image: &str) {
+        self.extra_images.borrow_mut().push(image.to_owned());
     }
 
     /// `docker run -d` (or `docker create` when `start` is false) of the test
@@ -141,8 +149,10 @@ impl Drop for Daemon {
                 .stderr(Stdio::null())
                 .status();
         }
+        let images = self.extra_images.borrow();
         let _ = Command::new("docker")
             .args(["rmi", "-f", &self.image])
+            .args(images.iter())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .status();
@@ -469,6 +479,7 @@ fn build_dockward_image(daemon: &Daemon) -> String {
     std::fs::copy("/bin/busybox", bin.join("busybox")).expect("copy busybox");
     std::os::unix::fs::symlink("busybox", bin.join("sh")).expect("symlink");
     import(root.path(), &image);
+    daemon.forget_image_later(&image);
     image
 }
 
@@ -541,4 +552,60 @@ fn inside_a_container_reports_what_it_can_see() {
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .status();
+}
+
+/// The codes and messages reported for the image named `name`.
+fn image_findings(report: &serde_json::Value, name: &str) -> Vec<(String, String)> {
+    report["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|f| f["location"]["kind"] == "image" && f["location"]["name"] == name)
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap_or_default().to_owned(),
+                f["message"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn setuid_files_in_image_layers_are_found() {
+    let Some(daemon) = Daemon::start("suid") else {
+        return;
+    };
+    let root = tempfile::tempdir().expect("tempdir");
+    let bin = root.path().join("usr/bin");
+    std::fs::create_dir_all(&bin).expect("mkdir");
+    std::fs::copy("/bin/busybox", bin.join("su-helper")).expect("copy");
+    std::fs::set_permissions(
+        bin.join("su-helper"),
+        std::os::unix::fs::PermissionsExt::from_mode(0o4755),
+    )
+    .expect("chmod");
+    let image = format!("{}-suid:1", daemon.image.replace(':', "-"));
+    import(root.path(), &image);
+    daemon.forget_image_later(&image);
+
+    let (_, report) = audit(&["-f", "json", "--images", "--read-image-layers"]);
+    let found = image_findings(&report, &image);
+    assert!(
+        found.contains(&(
+            "IM003".to_owned(),
+            "1 setuid/setgid file: /usr/bin/su-helper (4755)".to_owned()
+        )),
+        "{found:?}"
+    );
+    assert!(
+        found.iter().any(|(code, _)| code == "IM001"),
+        "no USER: {found:?}"
+    );
+
+    let (_, report) = audit(&["-f", "json", "--images"]);
+    let found = image_findings(&report, &image);
+    assert!(
+        !found.iter().any(|(code, _)| code == "IM003"),
+        "layers are read only with --read-image-layers: {found:?}"
+    );
 }

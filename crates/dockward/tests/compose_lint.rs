@@ -47,7 +47,11 @@ fn findings(report: &str) -> Vec<String> {
                 start["line"],
                 start["column"],
                 f["code"].as_str().unwrap_or_default(),
-                if f["suppressed"].is_null() { "" } else { " (suppressed)" },
+                if f["suppressed"].is_null() {
+                    ""
+                } else {
+                    " (suppressed)"
+                },
                 f["message"].as_str().unwrap_or_default()
             )
         })
@@ -68,7 +72,9 @@ fn dotenv_and_the_environment_feed_interpolation() {
     let (_, stdout, _) = dockward(&dir, &["lint", "-f", "json", "compose.yaml"], &[]);
     let found = findings(&stdout);
     assert!(
-        found.iter().any(|f| f.starts_with("25:17 CT006 service `api`")),
+        found
+            .iter()
+            .any(|f| f.starts_with("25:17 CT006 service `api`")),
         "{found:#?}"
     );
     // The process environment wins over .env.
@@ -101,7 +107,13 @@ fn inline_comments_suppress_a_service_or_a_line() {
     );
     let (_, stdout, _) = dockward(
         &fixtures().join("app"),
-        &["lint", "-f", "json", "--disable-inline-suppressions", "compose.yaml"],
+        &[
+            "lint",
+            "-f",
+            "json",
+            "--disable-inline-suppressions",
+            "compose.yaml",
+        ],
         &[],
     );
     assert!(!stdout.contains("\"suppressed\":{"), "{stdout}");
@@ -118,18 +130,27 @@ fn a_broken_service_is_reported_and_the_others_still_checked() {
         "7:12 CT039 service \"bad\": ports must be a list, found a string",
         "8:14 CT004 service `bad`: capability `SYS_ADMIN` is added: it allows mounts, namespaces and most known container escapes",
     ] {
-        assert!(found.iter().any(|f| f == expected), "missing {expected}\n{found:#?}");
+        assert!(
+            found.iter().any(|f| f == expected),
+            "missing {expected}\n{found:#?}"
+        );
     }
 }
 
 #[test]
 fn billion_laughs_is_refused_with_a_finding() {
-    let (code, stdout, stderr) =
-        dockward(&fixtures(), &["lint", "-f", "json", "billion-laughs.yaml"], &[]);
+    let (code, stdout, stderr) = dockward(
+        &fixtures(),
+        &["lint", "-f", "json", "billion-laughs.yaml"],
+        &[],
+    );
     assert_eq!(code, 1, "{stderr}");
     let found = findings(&stdout);
     assert_eq!(found.len(), 1, "{found:#?}");
-    assert!(found[0].contains("CT039 invalid YAML: budget breached"), "{found:#?}");
+    assert!(
+        found[0].contains("CT039 invalid YAML: budget breached"),
+        "{found:#?}"
+    );
 }
 
 #[test]
@@ -154,5 +175,8 @@ fn sarif_lists_the_container_rules_and_points_into_the_yaml() {
         .collect();
     assert!(rules.iter().all(|r| r.starts_with("CT")), "{rules:?}");
     let region = &sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"];
-    assert!(region["startLine"].as_u64().is_some_and(|l| l >= 2), "{region}");
+    assert!(
+        region["startLine"].as_u64().is_some_and(|l| l >= 2),
+        "{region}"
+    );
 }
