@@ -51,10 +51,15 @@ measure() { # count
     local containers findings
     containers=$(docker ps -q | wc -l)
     findings=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["findings"]))' "$out/audit-$1.json")
-    sort -n "$out/audit.times" | awk -v n="$1" -v c="$containers" -v f="$findings" '
-        { wall[NR]=$1; cpu[NR]=$2+$3; if ($4>rss) rss=$4 }
-        END { m=int((NR+1)/2); asort(cpu);
-              printf "%3d containers requested (%d running on the daemon): median %.3f s wall, %.3f CPU-s, peak %.0f MiB; %d findings\n", n, c, wall[m], cpu[m], rss/1024, f }'
+    python3 - "$out/audit.times" "$1" "$containers" "$findings" <<'PY'
+import statistics, sys
+rows = [list(map(float, line.split())) for line in open(sys.argv[1]) if line.strip()]
+wall = statistics.median(r[0] for r in rows)
+cpu = statistics.median(r[1] + r[2] for r in rows)
+rss = max(r[3] for r in rows) / 1024
+print(f"{int(sys.argv[2]):3d} containers requested ({sys.argv[3]} running on the daemon): "
+      f"median {wall:.3f} s wall, {cpu:.3f} CPU-s, peak {rss:.0f} MiB over {len(rows)} runs; {sys.argv[4]} findings")
+PY
 }
 
 measure 0

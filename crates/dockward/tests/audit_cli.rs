@@ -74,7 +74,7 @@ fn cis_level_and_alias_filters() {
 }
 
 #[test]
-fn exit_status_follows_fail_on() {
+fn docker_bench_defect_10_exit_status_follows_fail_on() {
     let facts = debian_facts();
     let facts = facts.to_str().expect("path");
     let (code, _, _) = dockward(&["audit", "-f", "json", "--facts", facts]);
@@ -95,7 +95,7 @@ fn exit_status_follows_fail_on() {
 
 /// docker-bench-security appends its text log across runs (`tee -a`).
 #[test]
-fn output_file_is_replaced_not_appended() {
+fn docker_bench_defect_9_output_file_is_replaced_not_appended() {
     let facts = debian_facts();
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("audit.json");

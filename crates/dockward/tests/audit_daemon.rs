@@ -347,7 +347,7 @@ fn flags(without: &[&str], extra: &[&'static str]) -> Vec<&'static str> {
 }
 
 #[test]
-fn each_misconfiguration_yields_exactly_its_codes() {
+fn each_misconfiguration_yields_exactly_its_codes_and_defect_8_nil_names_are_audited() {
     let Some(daemon) = Daemon::start("cases") else {
         return;
     };

@@ -482,6 +482,15 @@ fn read_line<R: BufRead>(
     }
 }
 
+/// Parses one complete HTTP/1.1 response (head and body) from `bytes`, as the
+/// client does off the socket. For the fuzz target and tests.
+pub fn parse_response(bytes: &[u8]) -> Result<Response, EngineError> {
+    let mut reader = std::io::BufReader::new(bytes);
+    read_response(&mut reader, "/fuzz")
+        .map(|(response, _)| response)
+        .map_err(Failure::into_error)
+}
+
 /// Reads a response; returns it and whether the connection can be reused.
 fn read_response<R: BufRead>(reader: &mut R, path: &str) -> Result<(Response, bool), Failure> {
     let malformed = |reason: &str| EngineError::Malformed {
