@@ -26,7 +26,9 @@ image="dockward-bench/busybox:$$"
 work=$(mktemp -d)
 cleanup() {
     ids=$(docker ps -aq --filter "name=^/${prefix}")
-    [ -z "$ids" ] || docker rm -f $ids >/dev/null
+    # One at a time: Engine 20.10 can deadlock in libnetwork when many containers
+    # exit at once (a parallel `docker rm -f` of 50 did, on this machine).
+    for id in $ids; do docker rm -f "$id" >/dev/null; done
     docker rmi -f "$image" >/dev/null 2>&1 || true
     rm -rf "$work"
 }

@@ -42,6 +42,9 @@ const HARDENED: &[&str] = &[
     "private",
 ];
 
+/// Serializes container removal across the tests of this binary.
+static CLEANUP: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// Images and containers made by one test; removed on drop.
 struct Daemon {
     prefix: String,
@@ -140,11 +143,15 @@ impl Drop for Daemon {
             .output()
             .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
             .unwrap_or_default();
-        let ids: Vec<&str> = ids.split_whitespace().collect();
-        if !ids.is_empty() {
+        // One container at a time, one test at a time: Engine 20.10 can
+        // deadlock in libnetwork when many containers exit at once (a parallel
+        // `docker rm -f` of 50 containers did on the development machine).
+        let _serial = CLEANUP
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        for id in ids.split_whitespace() {
             let _ = Command::new("docker")
-                .args(["rm", "-f", "-v"])
-                .args(&ids)
+                .args(["rm", "-f", "-v", id])
                 .stdout(Stdio::null())
                 .stderr(Stdio::null())
                 .status();
