@@ -79,6 +79,7 @@ pub fn allowed_dependencies(krate: &str) -> Option<&'static [&'static str]> {
             "dockward_probe",
         ],
         "dockward_probe" => &["dockward_audit"],
+        "dockward_sbom" => &["dockward_oci", "dockward_vuln"],
         "dockward_audit" => &[
             "dockward_container",
             "dockward_spec",
@@ -92,7 +93,7 @@ pub fn allowed_dependencies(krate: &str) -> Option<&'static [&'static str]> {
             "dockward_diagnostics",
         ],
         "dockward_dockerfile" | "dockward_rules" | "dockward_spec" => &["dockward_diagnostics"],
-        "dockward_diagnostics" => &[],
+        "dockward_diagnostics" | "dockward_oci" | "dockward_vuln" => &[],
         _ => return None,
     })
 }

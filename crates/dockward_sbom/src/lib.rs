@@ -1,0 +1,1 @@
+//! Catalogers (which packages an image holds) and SBOM writers.
