@@ -2,3 +2,4 @@
 //! advisory store and the matcher.
 
 pub mod ecosystem;
+pub mod version;
