@@ -127,8 +127,8 @@ impl FromStr for GemVersion {
                 "not digits followed by `.`-separated alphanumerics and an optional `-` pre-release",
             ));
         }
-        let v = if v.is_empty() { "0" } else { v };
-        let all = segments(v);
+        let v = if v.is_empty() { "0".to_owned() } else { v.replace('-', ".pre.") };
+        let all = segments(&v);
         let split = all
             .iter()
             .position(|s| matches!(s, Segment::Str(_)))
