@@ -5,8 +5,8 @@ use std::cmp::Ordering;
 
 use dockward_vuln::ecosystem::Ecosystem;
 use dockward_vuln::version::{
-    compare, parse_for, AnyVersion, ApkVersion, DebVersion, GemVersion, GoVersion, MavenVersion,
-    Scheme, SemVersion, VersionError,
+    AnyVersion, ApkVersion, DebVersion, GemVersion, GoVersion, MavenVersion, Scheme, SemVersion,
+    VersionError, compare, parse_for,
 };
 
 /// Asserts that `list` is strictly increasing under `T`'s order, for every
@@ -74,7 +74,9 @@ fn maven_number_order() {
 
 #[test]
 fn maven_equalities() {
-    assert_all_equal::<MavenVersion>(&["1", "1.0", "1.0.0", "1-0", "1.0-0", "1ga", "1.ga", "1-ga", "1final", "1.FINAL", "1release"]);
+    assert_all_equal::<MavenVersion>(&[
+        "1", "1.0", "1.0.0", "1-0", "1.0-0", "1ga", "1.ga", "1-ga", "1final", "1.FINAL", "1release",
+    ]);
     assert_all_equal::<MavenVersion>(&["1a1", "1-a1", "1-alpha-1", "1-ALPHA-1", "1alpha1"]);
     assert_all_equal::<MavenVersion>(&["1cr", "1rc", "1-RC"]);
     // A big number does not overflow.
@@ -85,15 +87,28 @@ fn maven_equalities() {
 fn gem_order() {
     // RubyGems' Gem::Version documentation and tests.
     assert_increasing::<GemVersion>(&[
-        "1.0.a", "1.0.a.1", "1.0.b1", "1.0.rc1", "1.0", "1.0.1", "1.1", "1.9", "1.10", "2.0.0-beta.2",
-        "2.0.0.rc1", "2.0.0",
+        "1.0.a",
+        "1.0.a.1",
+        "1.0.b1",
+        "1.0.rc1",
+        "1.0",
+        "1.0.1",
+        "1.1",
+        "1.9",
+        "1.10",
+        "2.0.0-beta.2",
+        "2.0.0.rc1",
+        "2.0.0",
     ]);
     assert_all_equal::<GemVersion>(&["1", "1.0", "1.0.0", " 1.0 "]);
     assert_all_equal::<GemVersion>(&["1.0.0-rc1", "1.0.0.pre.rc1", "1.0.0.pre.rc.1"]);
     assert_all_equal::<GemVersion>(&["", "0"]);
     assert!(GemVersion::from_str_checked("1.0.0-rc1").is_prerelease());
     for bad in ["junk", "1..2", "1.0-", "-1", "1.0 2", "1.\u{e9}"] {
-        assert!(bad.parse::<GemVersion>().is_err(), "{bad:?} should be rejected");
+        assert!(
+            bad.parse::<GemVersion>().is_err(),
+            "{bad:?} should be rejected"
+        );
     }
 }
 
@@ -127,7 +142,10 @@ fn go_versions() {
     let inc: GoVersion = "v2.0.0+incompatible".parse().unwrap();
     assert!(inc.is_incompatible());
     for bad in ["v1.2.3.4", "v01.2.3", "vx", "", "v1.2-pre"] {
-        assert!(bad.parse::<GoVersion>().is_err(), "{bad:?} should be rejected");
+        assert!(
+            bad.parse::<GoVersion>().is_err(),
+            "{bad:?} should be rejected"
+        );
     }
 }
 
@@ -168,15 +186,33 @@ fn dispatcher_uses_the_ecosystem_scheme_and_the_zero_sentinel() {
     assert_eq!(compare(&debian, "0", "0~"), Ok(Ordering::Less));
     assert_eq!(compare(&debian, "0", "0"), Ok(Ordering::Equal));
     let alpine = Ecosystem::from_osv("Alpine:v3.20").unwrap();
-    assert_eq!(compare(&alpine, "1.2.3-r1", "1.2.3-r10"), Ok(Ordering::Less));
-    assert!(matches!(compare(&alpine, "1.0_foo", "1.0"), Err(VersionError::Parse(e)) if e.scheme == Scheme::Apk));
+    assert_eq!(
+        compare(&alpine, "1.2.3-r1", "1.2.3-r10"),
+        Ok(Ordering::Less)
+    );
+    assert!(
+        matches!(compare(&alpine, "1.0_foo", "1.0"), Err(VersionError::Parse(e)) if e.scheme == Scheme::Apk)
+    );
     let pypi = Ecosystem::PyPi;
     assert_eq!(compare(&pypi, "1.0a1", "1.0.A1"), Ok(Ordering::Equal));
-    assert_eq!(compare(&Ecosystem::Go, "1.2.3", "v1.2.4"), Ok(Ordering::Less));
-    assert_eq!(compare(&Ecosystem::RubyGems, "1.0.a", "1.0"), Ok(Ordering::Less));
-    assert_eq!(compare(&Ecosystem::Maven, "1.0-SNAPSHOT", "1.0"), Ok(Ordering::Less));
     assert_eq!(
-        compare(&Ecosystem::RockyLinux("9".into()), "1:1.0-1.el9", "2.0-1.el9"),
+        compare(&Ecosystem::Go, "1.2.3", "v1.2.4"),
+        Ok(Ordering::Less)
+    );
+    assert_eq!(
+        compare(&Ecosystem::RubyGems, "1.0.a", "1.0"),
+        Ok(Ordering::Less)
+    );
+    assert_eq!(
+        compare(&Ecosystem::Maven, "1.0-SNAPSHOT", "1.0"),
+        Ok(Ordering::Less)
+    );
+    assert_eq!(
+        compare(
+            &Ecosystem::RockyLinux("9".into()),
+            "1:1.0-1.el9",
+            "2.0-1.el9"
+        ),
         Ok(Ordering::Greater)
     );
     assert_eq!(

@@ -127,7 +127,11 @@ impl FromStr for GemVersion {
                 "not digits followed by `.`-separated alphanumerics and an optional `-` pre-release",
             ));
         }
-        let v = if v.is_empty() { "0".to_owned() } else { v.replace('-', ".pre.") };
+        let v = if v.is_empty() {
+            "0".to_owned()
+        } else {
+            v.replace('-', ".pre.")
+        };
         let all = segments(&v);
         let split = all
             .iter()
