@@ -81,26 +81,28 @@ fn valid(v: &str) -> bool {
     first_ok && rest_ok && pre_ok
 }
 
-fn segments(v: &str) -> Vec<Segment> {
+fn segments(text: &str) -> Vec<Segment> {
     let mut out = Vec::new();
-    let b = v.as_bytes();
+    let bytes = text.as_bytes();
     let mut i = 0;
-    while i < b.len() {
+    while i < bytes.len() {
         let start = i;
         let run = |i: &mut usize, pred: fn(&u8) -> bool| {
-            while b.get(*i).is_some_and(pred) {
+            while bytes.get(*i).is_some_and(pred) {
                 *i += 1;
             }
         };
-        match b.get(i) {
+        match bytes.get(i) {
             Some(c) if c.is_ascii_digit() => {
                 run(&mut i, u8::is_ascii_digit);
-                let d = v.get(start..i).unwrap_or_default();
+                let d = text.get(start..i).unwrap_or_default();
                 out.push(Segment::Num(d.trim_start_matches('0').to_owned()));
             }
             Some(c) if c.is_ascii_alphabetic() => {
                 run(&mut i, u8::is_ascii_alphabetic);
-                out.push(Segment::Str(v.get(start..i).unwrap_or_default().to_owned()));
+                out.push(Segment::Str(
+                    text.get(start..i).unwrap_or_default().to_owned(),
+                ));
             }
             _ => i += 1,
         }

@@ -117,10 +117,10 @@ fn normalize(list: &mut Vec<Item>) {
     let mut i = list.len();
     while i > 0 {
         i -= 1;
-        let Some(last) = list.get(i) else { break };
-        if last.is_null() {
+        let Some(item) = list.get(i) else { break };
+        if item.is_null() {
             list.remove(i);
-        } else if !matches!(last, Item::List(_)) {
+        } else if !matches!(item, Item::List(_)) {
             break;
         }
     }
@@ -167,10 +167,8 @@ fn parse(version: &str) -> Vec<Item> {
         }
     }
     let rest = v.get(start..).unwrap_or_default();
-    if !rest.is_empty() {
-        if let Some(top) = stack.last_mut() {
-            top.push(item(is_digit, rest));
-        }
+    if let (false, Some(top)) = (rest.is_empty(), stack.last_mut()) {
+        top.push(item(is_digit, rest));
     }
     let mut done = Vec::new();
     while let Some(mut list) = stack.pop() {
