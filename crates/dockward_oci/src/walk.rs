@@ -289,11 +289,8 @@ pub fn apply_layer(tree: &mut FileTree, layer: usize, entries: LayerEntries) {
     }
     for LayerEntry { path, mut entry } in entries.entries {
         entry.layer = layer;
-        if entry.kind != EntryKind::Directory
-            && tree
-                .get(&path)
-                .is_some_and(|e| e.kind == EntryKind::Directory)
-        {
+        if entry.kind != EntryKind::Directory {
+            // A non-directory has no children, whether the lower directory was explicit or implied.
             tree.remove_tree(&path);
         }
         if let EntryKind::Hardlink(target) = &entry.kind
