@@ -29,7 +29,11 @@ fn raw_header(name: &[u8], kind: tar::EntryType, size: u64, link: Option<&[u8]>)
     }
     h.set_entry_type(kind);
     h.set_size(size);
-    h.set_mode(if kind == tar::EntryType::Directory { 0o755 } else { 0o644 });
+    h.set_mode(if kind == tar::EntryType::Directory {
+        0o755
+    } else {
+        0o644
+    });
     h.set_uid(0);
     h.set_gid(0);
     h.set_mtime(0);
@@ -49,25 +53,56 @@ pub fn layer(members: &[M<'_>]) -> Vec<u8> {
                 b.append_data(&mut h, name, data).unwrap();
             }
             M::Dir(name) => {
-                b.append(&raw_header(name.as_bytes(), tar::EntryType::Directory, 0, None), &[][..]).unwrap();
+                b.append(
+                    &raw_header(name.as_bytes(), tar::EntryType::Directory, 0, None),
+                    &[][..],
+                )
+                .unwrap();
             }
             M::Symlink(name, target) => {
-                let h = raw_header(name.as_bytes(), tar::EntryType::Symlink, 0, Some(target.as_bytes()));
+                let h = raw_header(
+                    name.as_bytes(),
+                    tar::EntryType::Symlink,
+                    0,
+                    Some(target.as_bytes()),
+                );
                 b.append(&h, &[][..]).unwrap();
             }
             M::Hardlink(name, target) => {
-                let h = raw_header(name.as_bytes(), tar::EntryType::Link, 0, Some(target.as_bytes()));
+                let h = raw_header(
+                    name.as_bytes(),
+                    tar::EntryType::Link,
+                    0,
+                    Some(target.as_bytes()),
+                );
                 b.append(&h, &[][..]).unwrap();
             }
             M::RawFile(name, data) => {
-                b.append(&raw_header(name, tar::EntryType::Regular, data.len() as u64, None), data).unwrap();
+                b.append(
+                    &raw_header(name, tar::EntryType::Regular, data.len() as u64, None),
+                    data,
+                )
+                .unwrap();
             }
             M::PaxFile(name, data) => {
                 let body = pax_record("path", name);
-                let h = raw_header(b"PaxHeaders/x", tar::EntryType::XHeader, body.len() as u64, None);
+                let h = raw_header(
+                    b"PaxHeaders/x",
+                    tar::EntryType::XHeader,
+                    body.len() as u64,
+                    None,
+                );
                 b.append(&h, body.as_slice()).unwrap();
-                b.append(&raw_header(b"placeholder", tar::EntryType::Regular, data.len() as u64, None), data)
-                    .unwrap();
+                b.append(
+                    &raw_header(
+                        b"placeholder",
+                        tar::EntryType::Regular,
+                        data.len() as u64,
+                        None,
+                    ),
+                    data,
+                )
+                .unwrap();
             }
         }
     }
@@ -94,7 +129,13 @@ pub fn zstd(data: &[u8]) -> Vec<u8> {
 }
 
 pub fn sha(data: &[u8]) -> String {
-    format!("sha256:{}", Sha256::digest(data).iter().map(|b| format!("{b:02x}")).collect::<String>())
+    format!(
+        "sha256:{}",
+        Sha256::digest(data)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    )
 }
 
 fn hex(digest: &str) -> &str {
@@ -109,19 +150,32 @@ pub struct Blob {
 }
 
 pub fn plain(tar: Vec<u8>) -> Blob {
-    Blob { stored: tar.clone(), tar, media_type: "application/vnd.oci.image.layer.v1.tar" }
+    Blob {
+        stored: tar.clone(),
+        tar,
+        media_type: "application/vnd.oci.image.layer.v1.tar",
+    }
 }
 pub fn gz(tar: Vec<u8>) -> Blob {
-    Blob { stored: gzip(&tar), tar, media_type: "application/vnd.oci.image.layer.v1.tar+gzip" }
+    Blob {
+        stored: gzip(&tar),
+        tar,
+        media_type: "application/vnd.oci.image.layer.v1.tar+gzip",
+    }
 }
 pub fn zst(tar: Vec<u8>) -> Blob {
-    Blob { stored: zstd(&tar), tar, media_type: "application/vnd.oci.image.layer.v1.tar+zstd" }
+    Blob {
+        stored: zstd(&tar),
+        tar,
+        media_type: "application/vnd.oci.image.layer.v1.tar+zstd",
+    }
 }
 
 pub fn config_json(arch: &str, layers: &[Blob]) -> Vec<u8> {
     let diff_ids: Vec<String> = layers.iter().map(|l| sha(&l.tar)).collect();
-    let history: Vec<serde_json::Value> =
-        (0..layers.len()).map(|i| serde_json::json!({"created_by": format!("step {i}")})).collect();
+    let history: Vec<serde_json::Value> = (0..layers.len())
+        .map(|i| serde_json::json!({"created_by": format!("step {i}")}))
+        .collect();
     serde_json::to_vec(&serde_json::json!({
         "os": "linux", "architecture": arch,
         "config": {"User": "app", "Env": ["PATH=/bin"]},
@@ -135,7 +189,9 @@ pub fn config_json(arch: &str, layers: &[Blob]) -> Vec<u8> {
 pub fn docker_archive(path: &Path, layers: &[Blob]) {
     let config = config_json("amd64", layers);
     let config_name = format!("{}.json", hex(&sha(&config)));
-    let names: Vec<String> = (0..layers.len()).map(|i| format!("l{i}/layer.tar")).collect();
+    let names: Vec<String> = (0..layers.len())
+        .map(|i| format!("l{i}/layer.tar"))
+        .collect();
     let manifest = serde_json::to_vec(&serde_json::json!([
         {"Config": config_name, "RepoTags": ["test:latest"], "Layers": names}
     ]))
