@@ -81,7 +81,7 @@ pub(crate) fn docker(
         store,
         path.display().to_string(),
         config,
-        jobs,
+        &jobs,
         warnings,
         options,
     )
@@ -203,14 +203,14 @@ pub(crate) fn oci(
             })
         })
         .collect::<Result<Vec<_>, OciError>>()?;
-    finish(store, source, config, jobs, warnings, options)
+    finish(store, source, config, &jobs, warnings, options)
 }
 
 fn finish(
     store: &Store,
     source: String,
     config: ImageConfig,
-    jobs: Vec<Job>,
+    jobs: &[Job],
     mut warnings: Vec<String>,
     options: &ReadOptions<'_>,
 ) -> Result<Image, OciError> {
@@ -221,7 +221,7 @@ fn finish(
             options.limits.max_layers
         )));
     }
-    let (files, walked) = walk_all(store, &jobs, options)?;
+    let (files, walked) = walk_all(store, jobs, options)?;
     let diff_ids = config.diff_ids();
     let history = config.layer_history();
     let mut layers = Vec::with_capacity(jobs.len());

@@ -2,7 +2,7 @@
 
 use std::fs;
 use std::io::Read;
-use std::os::unix::fs::{FileTypeExt, MetadataExt};
+use std::os::unix::fs::MetadataExt;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -52,9 +52,6 @@ pub(crate) fn read(root: &Path, options: &ReadOptions<'_>) -> Result<Image, OciE
                 )
             } else if ft.is_file() {
                 EntryKind::File
-            } else if ft.is_block_device() || ft.is_char_device() || ft.is_fifo() || ft.is_socket()
-            {
-                EntryKind::Other
             } else {
                 EntryKind::Other
             };

@@ -57,7 +57,7 @@ impl Store {
             let (Some(name), _) = normalize(&entry.path_bytes()) else {
                 continue;
             };
-            let link = entry.link_name_bytes().map(|l| l.into_owned());
+            let link = entry.link_name_bytes().map(std::borrow::Cow::into_owned);
             match entry.header().entry_type() {
                 tar::EntryType::Regular | tar::EntryType::Continuous => {
                     regular.insert(
@@ -150,7 +150,7 @@ impl Store {
             Store::Dir(_) => {
                 let p = self.locate(name)?;
                 let f = File::open(&p).map_err(|e| OciError::io(&p, e))?;
-                let size = f.metadata().map(|m| m.len()).unwrap_or(0);
+                let size = f.metadata().map_or(0, |m| m.len());
                 Ok((Box::new(f), size))
             }
             Store::Tar { path, members } => {
@@ -183,13 +183,7 @@ impl Store {
             .map_err(|e| OciError::json(name, e.to_string()))?;
         let value = serde_json::from_slice(&bytes)
             .map_err(|e| OciError::json(name, format!("invalid JSON: {e}")))?;
-        let digest = format!(
-            "sha256:{}",
-            Sha256::digest(&bytes)
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect::<String>()
-        );
+        let digest = crate::walk::sha256_hex(&Sha256::digest(&bytes));
         Ok((value, digest))
     }
 }

@@ -96,9 +96,14 @@ impl<R: Read> Read for Tee<R> {
 }
 
 fn hex(hash: Sha256) -> String {
+    sha256_hex(&hash.finalize())
+}
+
+/// `sha256:<lowercase hex>` of a finished hash.
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
     use std::fmt::Write;
     let mut out = String::from("sha256:");
-    for b in hash.finalize() {
+    for b in bytes {
         let _ = write!(out, "{b:02x}");
     }
     out

@@ -131,10 +131,11 @@ pub fn zstd(data: &[u8]) -> Vec<u8> {
 pub fn sha(data: &[u8]) -> String {
     format!(
         "sha256:{}",
-        Sha256::digest(data)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect::<String>()
+        Sha256::digest(data).iter().fold(String::new(), |mut s, b| {
+            use std::fmt::Write;
+            let _ = write!(s, "{b:02x}");
+            s
+        })
     )
 }
 

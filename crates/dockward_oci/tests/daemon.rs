@@ -103,7 +103,7 @@ fn docker_save_of_an_imported_busybox() {
         Some("/bin/busybox")
     );
     assert_eq!(image.config.user.as_deref(), Some("nobody"));
-    assert_eq!(image.config.repo_tags, [tag.clone()]);
+    assert_eq!(image.config.repo_tags, [tag]);
     assert_eq!(image.layers.len(), 1);
     assert!(image.warnings.is_empty(), "{:?}", image.warnings);
 }
