@@ -2,5 +2,189 @@
 //! root filesystem directory) becomes one [`tree::FileTree`], the merged view of
 //! the image's layers after whiteouts, holding the content of only the files a
 //! caller asked for.
+//!
+//! Formats: a `docker save` tar (legacy `manifest.json` + `<id>/layer.tar`,
+//! including the Engine ≥ 25 variant whose layers are `blobs/sha256/*`), an OCI
+//! image layout as a directory or a tar (`index.json`, nested indexes resolved
+//! by platform), and a root filesystem directory. A daemon image is exported by
+//! the caller (`GET /images/{name}/get` into a cache file) and read as a
+//! [`Source::DockerArchive`].
+//!
+//! Layers are streamed, never unpacked: plain, gzip or zstd tar, sniffed by
+//! magic bytes. They are walked in parallel (one thread per core) and applied
+//! in order (see [`walk::apply_layer`]). Nothing is written to disk.
+//!
+//! Hostile input, and what happens:
+//! * `..` climbing above the root and absolute member names: clamped to the
+//!   image root (`../../etc/passwd` → `/etc/passwd`), with a warning.
+//! * Symlinks are stored, never followed while reading; [`tree::FileTree::resolve`]
+//!   follows them inside the tree only, 40 hops at most (loops → `None`).
+//! * Decompression bombs: streaming keeps memory flat; a layer whose
+//!   decompressed stream exceeds [`Limits::max_layer_bytes`] is an error. There
+//!   is no ratio limit: highly compressible layers (zeros, sparse files) are
+//!   legitimate, and streaming costs only time.
+//! * Kept content is capped per file and per image; entries and layers are
+//!   counted. Truncated or corrupt layers are errors naming the layer.
 
+pub mod config;
+pub mod error;
+pub mod path;
+mod read;
+mod rootfs;
+pub mod store;
 pub mod tree;
+pub mod walk;
+
+use std::path::{Path, PathBuf};
+
+pub use config::{HistoryEntry, ImageConfig, Platform};
+pub use error::OciError;
+pub use tree::{EntryKind, FileEntry, FileTree};
+
+/// Bounds against hostile or huge images. The defaults keep a read under
+/// 256 MiB of memory: at most 192 MiB of kept content plus the tree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Limits {
+    /// The most layers an image may have.
+    pub max_layers: usize,
+    /// The most entries (all layers together, whiteouts included).
+    pub max_entries: usize,
+    /// Wanted files larger than this are not read (a warning says so).
+    pub max_kept_file: u64,
+    /// The most content bytes kept for the whole image; later wanted files are skipped with a warning.
+    pub max_kept_total: u64,
+    /// The largest manifest, index or config document.
+    pub max_json: u64,
+    /// The largest decompressed stream of one layer.
+    pub max_layer_bytes: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_layers: 1000,
+            max_entries: 1_000_000,
+            max_kept_file: 64 << 20,
+            max_kept_total: 192 << 20,
+            max_json: 8 << 20,
+            max_layer_bytes: 64 << 30,
+        }
+    }
+}
+
+/// How to read an image.
+pub struct ReadOptions<'a> {
+    /// Which regular files' content to keep: `(normalized path, size) -> keep?`.
+    pub wanted: walk::Wanted<'a>,
+    /// The platform to pick from a multi-platform index; `None` = [`Platform::host`].
+    pub platform: Option<Platform>,
+    /// Bounds.
+    pub limits: Limits,
+}
+
+impl std::fmt::Debug for ReadOptions<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ReadOptions")
+            .field("platform", &self.platform)
+            .field("limits", &self.limits)
+            .finish_non_exhaustive()
+    }
+}
+
+/// One layer of an image.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LayerInfo {
+    /// The blob digest (for a legacy docker-save layer, its computed sha256).
+    pub digest: String,
+    /// The sha256 of the decompressed tar, as computed while reading.
+    pub diff_id: Option<String>,
+    /// The descriptor's media type, or one derived from the sniffed compression.
+    pub media_type: String,
+    /// The stored (compressed) size.
+    pub size: u64,
+    /// The `created_by` of the history step that made it.
+    pub created_by: Option<String>,
+}
+
+/// A read image.
+#[derive(Debug, Clone)]
+pub struct Image {
+    /// What was read (the path, and the platform for an index).
+    pub source: String,
+    /// The config.
+    pub config: ImageConfig,
+    /// The layers, base first.
+    pub layers: Vec<LayerInfo>,
+    /// The merged file tree.
+    pub files: FileTree,
+    /// Problems that did not stop the read.
+    pub warnings: Vec<String>,
+}
+
+/// Where an image comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// A `docker save` tar (also what the Engine API's image export returns).
+    DockerArchive(PathBuf),
+    /// An OCI image layout, a directory or a tar.
+    OciLayout(PathBuf),
+    /// A root filesystem directory.
+    Rootfs(PathBuf),
+}
+
+/// Tells what `path` is: a directory with `index.json` and `oci-layout` is an OCI
+/// layout, any other directory a root filesystem; a tar with `manifest.json` is a
+/// docker-save archive, a tar with `index.json` or `oci-layout` an OCI layout.
+pub fn detect(path: &Path) -> Result<Source, OciError> {
+    let meta = std::fs::metadata(path).map_err(|e| OciError::io(path, e))?;
+    if meta.is_dir() {
+        if path.join("index.json").is_file() && path.join("oci-layout").is_file() {
+            return Ok(Source::OciLayout(path.to_owned()));
+        }
+        return Ok(Source::Rootfs(path.to_owned()));
+    }
+    let store = store::Store::index_tar(path)?;
+    if store.has("manifest.json") {
+        Ok(Source::DockerArchive(path.to_owned()))
+    } else if store.has("index.json") || store.has("oci-layout") {
+        Ok(Source::OciLayout(path.to_owned()))
+    } else {
+        Err(OciError::NotAnImage {
+            path: path.to_owned(),
+            reason: "a tar without manifest.json, index.json or oci-layout".into(),
+        })
+    }
+}
+
+/// Reads an image.
+pub fn read(source: &Source, options: &ReadOptions<'_>) -> Result<Image, OciError> {
+    match source {
+        Source::DockerArchive(path) => {
+            let store = store::Store::index_tar(path)?;
+            if store.has("manifest.json") {
+                read::docker(&store, path, options)
+            } else {
+                read::oci(&store, path, options)
+            }
+        }
+        Source::OciLayout(path) => {
+            let store = if path.is_dir() {
+                store::Store::dir(path)?
+            } else {
+                store::Store::index_tar(path)?
+            };
+            if !store.has("index.json") && store.has("manifest.json") {
+                read::docker(&store, path, options)
+            } else {
+                read::oci(&store, path, options)
+            }
+        }
+        Source::Rootfs(path) => rootfs::read(path, options),
+    }
+}
+
+/// Reads a docker-save archive file: the daemon export path (write
+/// `GET /images/{name}/get` to a cache file, then call this).
+pub fn read_docker_archive(path: &Path, options: &ReadOptions<'_>) -> Result<Image, OciError> {
+    read(&Source::DockerArchive(path.to_owned()), options)
+}

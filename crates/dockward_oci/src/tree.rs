@@ -1,7 +1,10 @@
 //! The merged file tree of an image.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
+
+/// How many symbolic links [`FileTree::resolve`] follows before giving up (as Linux).
+pub const MAX_SYMLINK_HOPS: usize = 40;
 
 /// What a path is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -89,6 +92,60 @@ impl FileTree {
             .range(prefix.clone()..)
             .take_while(move |(p, _)| p.starts_with(&prefix))
             .map(|(p, e)| (p.as_str(), e))
+    }
+
+    /// Follows symbolic links inside the tree: every component of `path` is
+    /// looked up and, when it is a symlink, replaced by its target (absolute
+    /// targets restart at the image root, `..` stops at the root). Links are
+    /// never resolved on the host. Returns the final normalized path when an
+    /// entry exists there (or `/`), `None` when it does not, or when more than
+    /// [`MAX_SYMLINK_HOPS`] links were followed (a loop).
+    pub fn resolve(&self, path: &str) -> Option<String> {
+        let mut pending: VecDeque<String> = path
+            .split('/')
+            .filter(|c| !c.is_empty())
+            .map(str::to_owned)
+            .collect();
+        let mut done: Vec<String> = Vec::new();
+        let mut hops = 0usize;
+        while let Some(comp) = pending.pop_front() {
+            match comp.as_str() {
+                "." => continue,
+                ".." => {
+                    done.pop();
+                    continue;
+                }
+                _ => {}
+            }
+            done.push(comp);
+            let here = format!("/{}", done.join("/"));
+            if let Some(FileEntry {
+                kind: EntryKind::Symlink(target),
+                ..
+            }) = self.entries.get(&here)
+            {
+                hops += 1;
+                if hops > MAX_SYMLINK_HOPS {
+                    return None;
+                }
+                done.pop();
+                if target.starts_with('/') {
+                    done.clear();
+                }
+                for c in target.split('/').filter(|c| !c.is_empty()).rev() {
+                    pending.push_front(c.to_owned());
+                }
+            }
+        }
+        let out = format!("/{}", done.join("/"));
+        (out == "/" || self.entries.contains_key(&out)).then_some(out)
+    }
+
+    /// The entry at `path` after [`FileTree::resolve`], with its resolved path.
+    pub fn get_resolved(&self, path: &str) -> Option<(String, &FileEntry)> {
+        let p = self.resolve(path)?;
+        let e = self.entries.get(&p)?;
+        Some((p, e))
     }
 
     /// Number of entries.

@@ -1,0 +1,210 @@
+//! Where blobs and archive members come from: a directory, or a tar file whose
+//! members are indexed once and then opened by seeking (so several layers can
+//! be read at the same time).
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{BufReader, Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use crate::error::OciError;
+use crate::path::{normalize, parent};
+
+/// A regular member of an outer tar.
+#[derive(Debug, Clone, Copy)]
+struct Member {
+    offset: u64,
+    size: u64,
+}
+
+/// A directory or an indexed tar file.
+#[derive(Debug)]
+pub enum Store {
+    /// An OCI layout directory (canonical path).
+    Dir(PathBuf),
+    /// A tar file and its regular members by normalized name (`/manifest.json`).
+    Tar {
+        path: PathBuf,
+        members: HashMap<String, (u64, u64)>,
+    },
+}
+
+/// The most members (and links) an outer archive may have.
+const MAX_MEMBERS: usize = 200_000;
+
+impl Store {
+    /// Indexes a tar file: one pass, seeking over member data.
+    pub fn index_tar(path: &Path) -> Result<Store, OciError> {
+        let file = File::open(path).map_err(|e| OciError::io(path, e))?;
+        let mut archive = tar::Archive::new(BufReader::new(file));
+        let not_tar = |e: std::io::Error| OciError::NotAnImage {
+            path: path.to_owned(),
+            reason: format!("not a readable tar archive: {e}"),
+        };
+        let mut regular: HashMap<String, Member> = HashMap::new();
+        let mut links: HashMap<String, String> = HashMap::new();
+        for (n, item) in archive.entries_with_seek().map_err(not_tar)?.enumerate() {
+            if n >= MAX_MEMBERS {
+                return Err(OciError::Limit(format!(
+                    "{}: more than {MAX_MEMBERS} archive members",
+                    path.display()
+                )));
+            }
+            let entry = item.map_err(not_tar)?;
+            let (Some(name), _) = normalize(&entry.path_bytes()) else {
+                continue;
+            };
+            let link = entry.link_name_bytes().map(std::borrow::Cow::into_owned);
+            match entry.header().entry_type() {
+                tar::EntryType::Regular | tar::EntryType::Continuous => {
+                    regular.insert(
+                        name,
+                        Member {
+                            offset: entry.raw_file_position(),
+                            size: entry.size(),
+                        },
+                    );
+                }
+                tar::EntryType::Symlink => {
+                    let target = String::from_utf8_lossy(&link.unwrap_or_default()).into_owned();
+                    let full = if target.starts_with('/') {
+                        target
+                    } else {
+                        format!("{}/{target}", parent(&name))
+                    };
+                    if let (Some(t), _) = normalize(full.as_bytes()) {
+                        links.insert(name, t);
+                    }
+                }
+                tar::EntryType::Link => {
+                    if let (Some(t), _) = normalize(&link.unwrap_or_default()) {
+                        links.insert(name, t);
+                    }
+                }
+                _ => {}
+            }
+        }
+        // Legacy `docker save` links identical layers (`<id>/layer.tar -> ../<id2>/layer.tar`).
+        for (name, mut target) in links.clone() {
+            for _ in 0..40 {
+                if let Some(m) = regular.get(&target).copied() {
+                    regular.insert(name.clone(), m);
+                    break;
+                }
+                match links.get(&target) {
+                    Some(t) => target.clone_from(t),
+                    None => break,
+                }
+            }
+        }
+        let members = regular
+            .into_iter()
+            .map(|(k, m)| (k, (m.offset, m.size)))
+            .collect();
+        Ok(Store::Tar {
+            path: path.to_owned(),
+            members,
+        })
+    }
+
+    /// A directory store.
+    pub fn dir(path: &Path) -> Result<Store, OciError> {
+        Ok(Store::Dir(
+            path.canonicalize().map_err(|e| OciError::io(path, e))?,
+        ))
+    }
+
+    /// Whether `name` exists.
+    pub fn has(&self, name: &str) -> bool {
+        match self {
+            Store::Dir(_) => self.locate(name).is_ok(),
+            Store::Tar { members, .. } => normalize(name.as_bytes())
+                .0
+                .is_some_and(|n| members.contains_key(&n)),
+        }
+    }
+
+    fn locate(&self, name: &str) -> Result<PathBuf, OciError> {
+        let Store::Dir(root) = self else {
+            return Err(OciError::Missing(name.to_owned()));
+        };
+        let (Some(n), false) = normalize(name.as_bytes()) else {
+            return Err(OciError::Missing(name.to_owned()));
+        };
+        let full = root.join(n.trim_start_matches('/'));
+        let canon = full
+            .canonicalize()
+            .map_err(|_| OciError::Missing(name.to_owned()))?;
+        if !canon.starts_with(root) || !canon.is_file() {
+            return Err(OciError::Missing(name.to_owned()));
+        }
+        Ok(canon)
+    }
+
+    /// Opens a member or blob for streaming; also returns its size.
+    pub fn open(&self, name: &str) -> Result<(Box<dyn Read + Send>, u64), OciError> {
+        match self {
+            Store::Dir(_) => {
+                let p = self.locate(name)?;
+                let f = File::open(&p).map_err(|e| OciError::io(&p, e))?;
+                let size = f.metadata().map_or(0, |m| m.len());
+                Ok((Box::new(f), size))
+            }
+            Store::Tar { path, members } => {
+                let key = normalize(name.as_bytes()).0.unwrap_or_default();
+                let &(offset, size) = members
+                    .get(&key)
+                    .ok_or_else(|| OciError::Missing(name.to_owned()))?;
+                let mut f = File::open(path).map_err(|e| OciError::io(path, e))?;
+                f.seek(SeekFrom::Start(offset))
+                    .map_err(|e| OciError::io(path, e))?;
+                Ok((Box::new(f.take(size)), size))
+            }
+        }
+    }
+
+    /// Reads a small JSON document (at most `max` bytes); returns it and the
+    /// `sha256:` digest of its bytes.
+    pub fn json(&self, name: &str, max: u64) -> Result<(Value, String), OciError> {
+        let (reader, size) = self.open(name)?;
+        if size > max {
+            return Err(OciError::json(
+                name,
+                format!("{size} bytes, over the {max} byte limit"),
+            ));
+        }
+        let mut bytes = Vec::new();
+        reader
+            .take(max)
+            .read_to_end(&mut bytes)
+            .map_err(|e| OciError::json(name, e.to_string()))?;
+        let value = serde_json::from_slice(&bytes)
+            .map_err(|e| OciError::json(name, format!("invalid JSON: {e}")))?;
+        let digest = crate::walk::sha256_hex(&Sha256::digest(&bytes));
+        Ok((value, digest))
+    }
+}
+
+/// The blob path of a digest (`sha256:ab..` → `blobs/sha256/ab..`), after
+/// checking it is one algorithm word and hex, so it cannot name another path.
+pub fn blob_path(digest: &str) -> Result<String, OciError> {
+    let bad = || OciError::json("digest", format!("invalid digest {digest:?}"));
+    let (alg, hex) = digest.split_once(':').ok_or_else(bad)?;
+    let alg_ok = !alg.is_empty()
+        && alg.bytes().all(|b| {
+            b.is_ascii_lowercase()
+                || b.is_ascii_digit()
+                || b == b'+'
+                || b == b'_'
+                || b == b'-'
+                || b == b'.'
+        });
+    let hex_ok = !hex.is_empty() && hex.bytes().all(|b| b.is_ascii_hexdigit());
+    if !alg_ok || !hex_ok {
+        return Err(bad());
+    }
+    Ok(format!("blobs/{alg}/{hex}"))
+}
