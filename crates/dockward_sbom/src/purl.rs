@@ -1,5 +1,7 @@
 //! Package URLs (`package-url/purl-spec`): percent-encoding and the per-type rules.
 
+const HEX: &[u8; 16] = b"0123456789ABCDEF";
+
 /// Percent-encodes `s` for a purl component: unreserved characters (`A-Z a-z 0-9 . - _ ~`)
 /// and `:` stay as they are, everything else (`+` → `%2B`, `@` → `%40`, `/` → `%2F`) is encoded.
 pub fn encode(s: &str) -> String {
@@ -8,7 +10,9 @@ pub fn encode(s: &str) -> String {
         if b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b'~' | b':') {
             out.push(char::from(b));
         } else {
-            out.push_str(&format!("%{b:02X}"));
+            out.push('%');
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 0xf)]));
         }
     }
     out

@@ -107,7 +107,7 @@ pub fn spdx(
             "licenseConcluded": "NOASSERTION",
             "licenseDeclared": if declared.is_empty() { "NOASSERTION".to_owned() } else { declared.join(" AND ") },
             "copyrightText": "NOASSERTION",
-            "primaryPackagePurpose": if p.kind.is_os() || p.kind == crate::PackageKind::GoStdlib { "LIBRARY" } else { "LIBRARY" },
+            "primaryPackagePurpose": "LIBRARY",
             "externalRefs": [ {
                 "referenceCategory": "PACKAGE-MANAGER",
                 "referenceType": "purl",

@@ -203,3 +203,64 @@ fn hostile_inputs_become_warnings() {
     assert!(c.packages.is_empty(), "{:?}", c.packages);
     assert!(c.warnings.len() >= 4, "{:?}", c.warnings);
 }
+
+#[test]
+fn distroless_status_d_without_status_means_installed() {
+    let mut t = FileTree::new();
+    file(
+        &mut t,
+        "/usr/lib/os-release",
+        include_bytes!("fixtures/os-release"),
+        0,
+    );
+    file(
+        &mut t,
+        "/var/lib/dpkg/status.d/base",
+        b"Package: base-files\nVersion: 12.4+deb12u13\nArchitecture: amd64\n",
+        0,
+    );
+    file(&mut t, "/var/lib/dpkg/status.d/libssl3", b"Package: libssl3\nStatus: install ok installed\nSource: openssl\nVersion: 3.0.17-1~deb12u2\nArchitecture: amd64\n", 0);
+    file(
+        &mut t,
+        "/var/lib/dpkg/status.d/gone",
+        b"Package: gone\nStatus: deinstall ok config-files\nVersion: 1\n",
+        0,
+    );
+    file(
+        &mut t,
+        "/var/lib/dpkg/status.d/libssl3.md5sums",
+        b"0123456789abcdef0123456789abcdef  usr/lib/x86_64-linux-gnu/libssl.so.3\n",
+        0,
+    );
+    let c = catalog(&t);
+    let names: Vec<&str> = c.packages.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, vec!["base-files", "libssl3"]);
+    assert_eq!(c.packages[1].source_name.as_deref(), Some("openssl"));
+    assert_eq!(
+        c.packages[1].purl,
+        "pkg:deb/debian/libssl3@3.0.17-1~deb12u2?arch=amd64&distro=bookworm&upstream=openssl"
+    );
+}
+
+#[test]
+fn alpine_apk_with_origin_and_ownership() {
+    let mut t = FileTree::new();
+    file(&mut t, "/etc/os-release", b"NAME=\"Alpine Linux\"\nID=alpine\nVERSION_ID=3.20.3\nPRETTY_NAME=\"Alpine Linux v3.20\"\n", 0);
+    file(&mut t, "/lib/apk/db/installed", b"C:Q1x=\nP:py3-yaml\nV:6.0.1-r3\nA:x86_64\no:py3-yaml\nL:MIT\nF:usr/lib/python3.12/site-packages/PyYAML-6.0.1.dist-info\nR:METADATA\n\nP:libcrypto3\nV:3.3.2-r0\nA:x86_64\no:openssl\n", 0);
+    file(
+        &mut t,
+        "/usr/lib/python3.12/site-packages/PyYAML-6.0.1.dist-info/METADATA",
+        b"Metadata-Version: 2.1\nName: PyYAML\nVersion: 6.0.1\n",
+        0,
+    );
+    let c = catalog(&t);
+    assert_eq!(c.packages.len(), 2, "{:?}", c.packages);
+    let crypto = &c.packages[1];
+    assert_eq!(crypto.ecosystem, Ecosystem::Alpine("v3.20".into()));
+    assert_eq!(crypto.ecosystem.osv_name(), "Alpine:v3.20");
+    assert_eq!(crypto.source_name.as_deref(), Some("openssl"));
+    assert_eq!(
+        crypto.purl,
+        "pkg:apk/alpine/libcrypto3@3.3.2-r0?arch=x86_64&distro=3.20.3&upstream=openssl"
+    );
+}

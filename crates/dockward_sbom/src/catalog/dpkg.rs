@@ -188,7 +188,7 @@ pub(crate) fn catalog(ctx: &mut Ctx<'_>) -> Vec<Found> {
         }
     }
     for (p, e) in tree.under("/var/lib/dpkg/info") {
-        if !p.ends_with(".list") {
+        if !super::has_ext(p, "list") {
             continue;
         }
         if let Some(data) = e.content.as_deref() {

@@ -174,7 +174,7 @@ pub(crate) mod build {
         shstr.extend_from_slice(b".shstrtab\0");
         let shstr_off = out.len();
         out.extend_from_slice(&shstr);
-        while out.len() % 8 != 0 {
+        while !out.len().is_multiple_of(8) {
             out.push(0);
         }
         let shoff = out.len();

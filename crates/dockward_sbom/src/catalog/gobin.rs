@@ -66,14 +66,18 @@ fn go_string<'a>(
 /// Parses the build information of a binary, `None` when it has none.
 pub(crate) fn read(data: &[u8]) -> Option<BuildInfo> {
     let secs = elf::sections(data).map(|s| s.0).unwrap_or_default();
-    let start = secs
-        .iter()
-        .find(|s| s.name == ".go.buildinfo")
-        .and_then(|s| {
-            let d = elf::section_data(data, s)?;
-            d.starts_with(MAGIC).then_some(s.offset as usize)
-        })
-        .or_else(|| find(data))?;
+    let start = if secs.iter().any(|s| !s.name.is_empty()) {
+        // An ELF file with a section table: Go's linker always writes `.go.buildinfo`
+        // (also in stripped binaries), so other binaries are not scanned.
+        let s = secs.iter().find(|s| s.name == ".go.buildinfo")?;
+        let d = elf::section_data(data, s)?;
+        if !d.starts_with(MAGIC) {
+            return None;
+        }
+        usize::try_from(s.offset).ok()?
+    } else {
+        find(data)?
+    };
     let hdr = data.get(start..)?;
     let ptr_size = usize::from(*hdr.get(14)?);
     let flags = *hdr.get(15)?;

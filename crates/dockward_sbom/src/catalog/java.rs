@@ -106,12 +106,9 @@ fn scan(
         let Ok(name) = entry.name().map(std::borrow::Cow::into_owned) else {
             continue;
         };
-        let lower = name.to_ascii_lowercase();
         let is_pom = name.starts_with("META-INF/maven/") && name.ends_with("/pom.properties");
         let is_manifest = name == "META-INF/MANIFEST.MF";
-        let is_nested = !nested
-            && (lower.ends_with(".jar") || lower.ends_with(".war"))
-            && entry.size() <= MAX_ARCHIVE;
+        let is_nested = !nested && super::is_archive(&name) && entry.size() <= MAX_ARCHIVE;
         if !(is_pom || is_manifest || is_nested) {
             continue;
         }

@@ -36,12 +36,22 @@ pub(crate) struct Found {
     pub dep_names: Vec<String>,
 }
 
+/// Whether the file name `name` has extension `ext` (ASCII case-insensitive).
+pub(crate) fn has_ext(name: &str, ext: &str) -> bool {
+    name.rsplit_once('.')
+        .is_some_and(|(_, e)| e.eq_ignore_ascii_case(ext))
+}
+
+/// A Java archive by name.
+pub(crate) fn is_archive(name: &str) -> bool {
+    has_ext(name, "jar") || has_ext(name, "war") || has_ext(name, "ear")
+}
+
 /// Whether a reader should keep the content of `path` (absolute, normalized) of `size` bytes.
 pub fn wanted(path: &str, size: u64) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
     let text = size <= MAX_TEXT;
-    let lower = name.to_ascii_lowercase();
-    if lower.ends_with(".jar") || lower.ends_with(".war") || lower.ends_with(".ear") {
+    if is_archive(name) {
         return size <= MAX_ARCHIVE;
     }
     if !text {
@@ -60,7 +70,7 @@ pub fn wanted(path: &str, size: u64) -> bool {
             | "/etc/redhat-release"
             | "/etc/system-release"
     ) || path.starts_with("/var/lib/dpkg/status.d/")
-        || (path.starts_with("/var/lib/dpkg/info/") && name.ends_with(".list"))
+        || (path.starts_with("/var/lib/dpkg/info/") && has_ext(name, "list"))
         || rpm::is_rpmdb(path)
         || python::is_metadata(path)
         || npm::is_package_json(path)
@@ -200,7 +210,6 @@ pub(crate) fn run(tree: &FileTree) -> Catalog {
             continue;
         };
         let name = path.rsplit('/').next().unwrap_or(path);
-        let lower = name.to_ascii_lowercase();
         if python::is_metadata(path) {
             lang.extend(python::catalog(&mut ctx, path, data));
         } else if npm::is_package_json(path) {
@@ -211,7 +220,7 @@ pub(crate) fn run(tree: &FileTree) -> Catalog {
             lang.extend(gem::catalog(&mut ctx, path, data));
         } else if composer::is_installed_json(path) {
             lang.extend(composer::catalog(&mut ctx, path, data));
-        } else if lower.ends_with(".jar") || lower.ends_with(".war") || lower.ends_with(".ear") {
+        } else if is_archive(name) {
             lang.extend(java::catalog(&mut ctx, path, data));
         } else if data.starts_with(b"\x7fELF") {
             lang.extend(gobin::catalog(&mut ctx, path, data));

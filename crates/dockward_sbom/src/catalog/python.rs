@@ -46,16 +46,14 @@ pub(crate) fn parse(text: &str) -> Metadata {
             "License" if !v.is_empty() && v != "UNKNOWN" && v.len() < 200 => {
                 license = Some(v.to_owned());
             }
-            "Requires-Dist" => {
-                // Extras-only requirements are not installed dependencies.
-                if !v.contains("extra ==") && !v.contains("extra==") {
-                    let name: String = v
-                        .chars()
-                        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
-                        .collect();
-                    if !name.is_empty() {
-                        m.requires.push(name);
-                    }
+            // Extras-only requirements are not installed dependencies.
+            "Requires-Dist" if !v.contains("extra ==") && !v.contains("extra==") => {
+                let name: String = v
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+                    .collect();
+                if !name.is_empty() {
+                    m.requires.push(name);
                 }
             }
             _ => {}

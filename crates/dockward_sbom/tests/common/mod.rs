@@ -53,7 +53,7 @@ fn auditable_elf() -> Vec<u8> {
     let strtab = b"\0.dep-v0\0.shstrtab\0";
     let str_off = f.len();
     f.extend_from_slice(strtab);
-    while f.len() % 8 != 0 {
+    while !f.len().is_multiple_of(8) {
         f.push(0);
     }
     let shoff = f.len();
