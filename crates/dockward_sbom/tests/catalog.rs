@@ -264,3 +264,60 @@ fn alpine_apk_with_origin_and_ownership() {
         "pkg:apk/alpine/libcrypto3@3.3.2-r0?arch=x86_64&distro=3.20.3&upstream=openssl"
     );
 }
+
+fn gunzip(b: &[u8]) -> Vec<u8> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    flate2::read::GzDecoder::new(b)
+        .read_to_end(&mut out)
+        .unwrap();
+    out
+}
+
+/// Real databases: rpmdb.sqlite written by rpm 4.18, and a BerkeleyDB hash `Packages`
+/// written by db5.3_load with the same header (tests/fixtures/rpm/README.md).
+#[test]
+fn rpm_sqlite_and_berkeleydb() {
+    for (path, fixture) in [
+        (
+            "/var/lib/rpm/rpmdb.sqlite",
+            &include_bytes!("fixtures/rpm/rpmdb.sqlite.gz")[..],
+        ),
+        (
+            "/var/lib/rpm/Packages",
+            &include_bytes!("fixtures/rpm/Packages.bdb.gz")[..],
+        ),
+    ] {
+        let mut t = FileTree::new();
+        file(&mut t, "/etc/os-release", b"ID=fedora\nVERSION_ID=40\n", 0);
+        file(&mut t, path, &gunzip(fixture), 0);
+        let c = catalog(&t);
+        assert_eq!(
+            c.packages.len(),
+            1,
+            "{path}: {:?} {:?}",
+            c.packages,
+            c.warnings
+        );
+        let p = &c.packages[0];
+        assert_eq!(p.name, "dockward-demo");
+        assert_eq!(p.version, "2:1.2.3-4.fc40");
+        assert_eq!(p.source_name.as_deref(), Some("dockward-demo"));
+        assert_eq!(p.source_version.as_deref(), Some("2:1.2.3-4.fc40"));
+        assert_eq!(p.licenses, vec!["MIT AND Apache-2.0"]);
+        assert_eq!(
+            p.purl,
+            "pkg:rpm/fedora/dockward-demo@1.2.3-4.fc40?arch=noarch&distro=fedora-40&epoch=2"
+        );
+        if path.ends_with("Packages") {
+            assert_eq!(
+                c.warnings.len(),
+                1,
+                "the on-page non-header value: {:?}",
+                c.warnings
+            );
+        } else {
+            assert!(c.warnings.is_empty(), "{:?}", c.warnings);
+        }
+    }
+}

@@ -302,5 +302,7 @@ mod tests {
         };
         let info = read(&data).expect("/usr/bin/docker has Go build information");
         assert!(info.go_version.starts_with("go1."), "{}", info.go_version);
+        // Debian builds the CLI in GOPATH mode: a main package path, no module lines.
+        assert_eq!(info.path, "github.com/docker/cli/cmd/docker");
     }
 }

@@ -1,5 +1,6 @@
-//! rpm: `rpmdb.sqlite` (Fedora 33+, RHEL 9+): the `Packages` table's header blobs.
-//! BerkeleyDB `Packages` and NDB `Packages.db` are not read (a warning says so).
+//! rpm: header blobs from `rpmdb.sqlite` (Fedora 33+, RHEL 9+: the `Packages` table) and from
+//! BerkeleyDB hash `Packages` files (RHEL ≤ 8, CentOS, Amazon Linux 2). NDB `Packages.db`
+//! (SUSE) is not read (a warning says so).
 
 use super::{Ctx, Found};
 use crate::{Package, PackageKind, purl};
@@ -9,15 +10,14 @@ const SQLITE_PATHS: [&str; 3] = [
     "/usr/lib/sysimage/rpm/rpmdb.sqlite",
     "/usr/share/rpm/rpmdb.sqlite",
 ];
-const LEGACY_PATHS: [&str; 4] = [
-    "/var/lib/rpm/Packages",
+const BDB_PATHS: [&str; 2] = ["/var/lib/rpm/Packages", "/usr/lib/sysimage/rpm/Packages"];
+const NDB_PATHS: [&str; 2] = [
     "/var/lib/rpm/Packages.db",
-    "/usr/lib/sysimage/rpm/Packages",
     "/usr/lib/sysimage/rpm/Packages.db",
 ];
 
 pub(crate) fn is_rpmdb(path: &str) -> bool {
-    SQLITE_PATHS.contains(&path) || LEGACY_PATHS.contains(&path)
+    SQLITE_PATHS.contains(&path) || BDB_PATHS.contains(&path) || NDB_PATHS.contains(&path)
 }
 
 const NAME: u32 = 1000;
@@ -125,6 +125,90 @@ fn source_version(srpm: &str) -> Option<String> {
     Some(format!("{version}-{release}"))
 }
 
+/// BerkeleyDB hash file: the values of every key/value pair, which rpm stores as off-page
+/// (overflow) items. Layout from the Berkeley DB page formats (`dbinc/db_page.h`): a
+/// metadata page 0 (magic at 12, page size at 20, last page number at 32), pages with a
+/// 26-byte header (next page at 16, entry count at 20, high-free offset at 22, type at 25).
+pub(crate) fn bdb_blobs(db: &[u8]) -> Result<Vec<Vec<u8>>, String> {
+    const HASH_MAGIC: u32 = 0x0006_1561;
+    const P_HASH_UNSORTED: u8 = 2;
+    const P_HASH: u8 = 13;
+    const P_OVERFLOW: u8 = 7;
+    const H_OFFPAGE: u8 = 3;
+    const H_KEYDATA: u8 = 1;
+    let le = |b: &[u8], off: usize, w: usize| -> Option<u32> {
+        let s = b.get(off..off.checked_add(w)?)?;
+        Some(s.iter().rev().fold(0u32, |a, &x| (a << 8) | u32::from(x)))
+    };
+    let be = |b: &[u8], off: usize, w: usize| -> Option<u32> {
+        let s = b.get(off..off.checked_add(w)?)?;
+        Some(s.iter().fold(0u32, |a, &x| (a << 8) | u32::from(x)))
+    };
+    let big = match (le(db, 12, 4), be(db, 12, 4)) {
+        (Some(HASH_MAGIC), _) => false,
+        (_, Some(HASH_MAGIC)) => true,
+        _ => return Err("not a BerkeleyDB hash file".into()),
+    };
+    let rd = |b: &[u8], off: usize, w: usize| if big { be(b, off, w) } else { le(b, off, w) };
+    let page_size = rd(db, 20, 4).ok_or("truncated metadata page")? as usize;
+    if !(512..=65536).contains(&page_size) || !page_size.is_power_of_two() {
+        return Err(format!("implausible page size {page_size}"));
+    }
+    let last = rd(db, 32, 4).ok_or("truncated metadata page")? as usize;
+    let page = |n: usize| -> Option<&[u8]> {
+        let start = n.checked_mul(page_size)?;
+        db.get(start..start.checked_add(page_size)?)
+    };
+    let mut out = Vec::new();
+    for n in 1..=last.min(db.len() / page_size) {
+        let Some(p) = page(n) else { break };
+        if !matches!(p.get(25), Some(&P_HASH_UNSORTED | &P_HASH)) {
+            continue;
+        }
+        let entries = rd(p, 20, 2).unwrap_or(0) as usize;
+        // Entries alternate key, value; values are at odd indexes.
+        for i in (1..entries).step_by(2) {
+            let Some(off) = rd(p, 26 + 2 * i, 2) else {
+                break;
+            };
+            let off = off as usize;
+            if p.get(off) == Some(&H_KEYDATA) {
+                // On-page item: it ends where the previous item starts.
+                let end = rd(p, 26 + 2 * (i - 1), 2).map_or(page_size, |e| e as usize);
+                if let Some(d) = p.get(off + 1..end) {
+                    out.push(d.to_vec());
+                }
+                continue;
+            }
+            if p.get(off) != Some(&H_OFFPAGE) {
+                continue;
+            }
+            let (Some(mut next), Some(len)) = (rd(p, off + 4, 4), rd(p, off + 8, 4)) else {
+                continue;
+            };
+            let len = len as usize;
+            let mut blob = Vec::with_capacity(len.min(16 << 20));
+            let mut hops = 0;
+            while next != 0 && blob.len() < len && hops <= last {
+                let Some(op) = page(next as usize) else { break };
+                if op.get(25) != Some(&P_OVERFLOW) {
+                    break;
+                }
+                let used = rd(op, 22, 2).unwrap_or(0) as usize;
+                let Some(data) = op.get(26..26usize.saturating_add(used).min(page_size)) else {
+                    break;
+                };
+                blob.extend_from_slice(data);
+                next = rd(op, 16, 4).unwrap_or(0);
+                hops += 1;
+            }
+            blob.truncate(len);
+            out.push(blob);
+        }
+    }
+    Ok(out)
+}
+
 fn blobs(db: &[u8]) -> Result<Vec<Vec<u8>>, rusqlite::Error> {
     let mut conn = rusqlite::Connection::open_in_memory()?;
     // WAL-mode files (the rpmdb default) cannot be deserialized; mark them rollback-journal.
@@ -141,21 +225,27 @@ fn blobs(db: &[u8]) -> Result<Vec<Vec<u8>>, rusqlite::Error> {
 
 pub(crate) fn catalog(ctx: &mut Ctx<'_>) -> Vec<Found> {
     let mut out = Vec::new();
-    for p in LEGACY_PATHS {
+    for p in NDB_PATHS {
         if ctx.tree.get(p).is_some() {
             ctx.warn(format!(
-                "{p}: BerkeleyDB/NDB rpm databases are not read yet; rpm packages may be missing"
+                "{p}: NDB rpm databases are not read yet; rpm packages may be missing"
             ));
         }
     }
-    for path in SQLITE_PATHS {
+    for path in SQLITE_PATHS.iter().chain(&BDB_PATHS) {
+        let path = *path;
         let Some(db) = super::content(ctx.tree, path) else {
             continue;
         };
-        let blobs = match blobs(db) {
+        let read = if path.ends_with(".sqlite") {
+            blobs(db).map_err(|e| format!("not a readable rpm sqlite database: {e}"))
+        } else {
+            bdb_blobs(db).map_err(|e| format!("not a readable BerkeleyDB rpm database: {e}"))
+        };
+        let blobs = match read {
             Ok(b) => b,
             Err(e) => {
-                ctx.warn(format!("{path}: not a readable rpm sqlite database: {e}"));
+                ctx.warn(format!("{path}: {e}"));
                 continue;
             }
         };
