@@ -95,7 +95,15 @@ fn language_catalogers() {
         .filter(|p| p.kind == PackageKind::Npm)
         .map(|p| p.purl.as_str())
         .collect();
-    assert_eq!(npm.len(), 4);
+    assert_eq!(npm.len(), 5, "{npm:?}");
+    let app = find(&c, PackageKind::Npm, "demo-app").unwrap();
+    assert_eq!(app.locations, vec!["/srv/app/package.json"]);
+    let mut app_deps = app.dependencies.clone();
+    app_deps.sort();
+    assert_eq!(
+        app_deps,
+        vec!["pkg:npm/lodash@4.17.15", "pkg:npm/node-fetch@2.6.0"]
+    );
     assert!(npm.contains(&"pkg:npm/%40types/node@20.11.5"));
     let fetch = find(&c, PackageKind::Npm, "node-fetch").unwrap();
     assert_eq!(fetch.dependencies, vec!["pkg:npm/whatwg-url@5.0.0"]);

@@ -74,27 +74,33 @@ pub fn wanted(path: &str, size: u64) -> bool {
         || rpm::is_rpmdb(path)
         || python::is_metadata(path)
         || npm::is_package_json(path)
+        || (npm::is_app_manifest(path) && size <= 1 << 20)
         || name == "Cargo.lock"
         || gem::is_gemspec(path)
         || composer::is_installed_json(path)
         || binary_candidate(path, size)
 }
 
-/// Cheap predicate for executables worth reading for Go buildinfo / cargo-auditable data:
-/// files in a `bin`/`sbin` directory, anywhere below `/opt`, `/app`, `/srv`, `/usr/local`,
-/// `/home`, or directly in `/`, between 1 KiB and 256 MiB.
+/// Cheap predicate for executables worth reading for Go buildinfo / cargo-auditable data
+/// (the reader does not pass the mode): files between 1 KiB and 256 MiB in a `bin`/`sbin`
+/// directory, and extension-less files directly in `/` or anywhere below `/opt`, `/app`,
+/// `/srv`, `/usr/local` or `/home` (Go and Rust binaries rarely have an extension; scripts,
+/// sources and data usually do).
 fn binary_candidate(path: &str, size: u64) -> bool {
     if !(1024..=MAX_BINARY).contains(&size) {
         return false;
     }
     let parent = path.rsplit_once('/').map_or("", |(p, _)| p);
     let parent_name = parent.rsplit('/').next().unwrap_or("");
-    parent.is_empty()
-        || parent_name == "bin"
+    let name = path.rsplit('/').next().unwrap_or("");
+    let extensionless = !name.contains('.');
+    parent_name == "bin"
         || parent_name == "sbin"
-        || ["/opt/", "/app/", "/srv/", "/usr/local/", "/home/"]
-            .iter()
-            .any(|p| path.starts_with(p))
+        || (extensionless
+            && (parent.is_empty()
+                || ["/opt/", "/app/", "/srv/", "/usr/local/", "/home/"]
+                    .iter()
+                    .any(|p| path.starts_with(p))))
 }
 
 /// The content of `path`, following symbolic and hard links inside the image.
@@ -214,6 +220,11 @@ pub(crate) fn run(tree: &FileTree) -> Catalog {
             lang.extend(python::catalog(&mut ctx, path, data));
         } else if npm::is_package_json(path) {
             lang.extend(npm::catalog(&mut ctx, path, data));
+        } else if npm::is_app_manifest(path) {
+            let dir = path.trim_end_matches("/package.json");
+            if tree.under(&format!("{dir}/node_modules")).next().is_some() {
+                lang.extend(npm::catalog(&mut ctx, path, data));
+            }
         } else if name == "Cargo.lock" {
             lang.extend(rust::cargo_lock(&mut ctx, path, data));
         } else if gem::is_gemspec(path) {
@@ -318,10 +329,17 @@ mod tests {
             "/srv/app/node_modules/@types/node/package.json",
             100
         ));
-        assert!(!wanted("/srv/app/package.json", 100));
+        assert!(wanted("/srv/app/package.json", 100));
+        assert!(!wanted("/srv/app/package.json", 2 << 20));
         assert!(wanted("/usr/local/bin/godemo", 2_000_000));
         assert!(!wanted("/usr/local/bin/godemo", 300 << 20));
         assert!(!wanted("/usr/share/doc/bash/copyright", 5000));
+        assert!(wanted("/manager", 5000));
+        assert!(wanted("/opt/tool/tool", 5000));
+        assert!(!wanted(
+            "/usr/local/lib/python3.11/dist-packages/yaml/constructor.py",
+            5000
+        ));
         assert!(wanted("/opt/app/log4j-core-2.14.1.jar", 5000));
         assert!(wanted("/var/lib/rpm/rpmdb.sqlite", 5000));
     }

@@ -18,6 +18,15 @@ pub(crate) fn is_package_json(path: &str) -> bool {
             .is_some_and(|(pp, scope)| scope.starts_with('@') && pp.ends_with("/node_modules"))
 }
 
+/// An application's own `package.json` outside `node_modules` (Trivy and Syft report the app
+/// itself as a package). It is cataloged only when a `node_modules` directory sits beside it.
+pub(crate) fn is_app_manifest(path: &str) -> bool {
+    path.ends_with("/package.json")
+        && !path.contains("/node_modules/")
+        && !path.starts_with("/usr/share/")
+        && !path.starts_with("/proc/")
+}
+
 fn license(v: &serde_json::Value) -> Vec<String> {
     match v.get("license") {
         Some(serde_json::Value::String(s)) => vec![s.clone()],

@@ -169,6 +169,19 @@ pub fn image() -> FileTree {
     let nm = "/srv/app/node_modules";
     file(
         &mut t,
+        "/srv/app/package.json",
+        include_bytes!("../fixtures/npm/app.json"),
+        1,
+    );
+    // A package.json with no node_modules beside it is not an installed app.
+    file(
+        &mut t,
+        "/srv/other/package.json",
+        include_bytes!("../fixtures/npm/app.json"),
+        1,
+    );
+    file(
+        &mut t,
         &format!("{nm}/lodash/package.json"),
         include_bytes!("../fixtures/npm/lodash.json"),
         1,
