@@ -2,3 +2,7 @@
 //! advisory store and the matcher.
 
 pub mod ecosystem;
+pub mod db;
+pub mod import;
+pub mod matcher;
+pub mod osv;
