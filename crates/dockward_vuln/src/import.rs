@@ -10,6 +10,8 @@
 //!   symlinked directories are not followed.
 //!
 //! Invalid records are skipped and reported; they never stop the import.
+//! JSON objects without an `id` (a `schema.json` next to the zips) are
+//! ignored with a warning.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -306,6 +308,16 @@ impl Importer<'_, '_> {
                 }
             }
             Err(e) => {
+                if let OsvError::Json { id: None, .. } = &e
+                    && let Ok(Value::Object(o)) = serde_json::from_slice::<Value>(&raw)
+                    && !o.contains_key("id")
+                {
+                    // Other JSON next to the records (schema.json, metadata).
+                    self.report
+                        .warnings
+                        .push(format!("{source}: a JSON object without `id`, not an OSV record; ignored"));
+                    return Ok(());
+                }
                 self.report.skipped += 1;
                 self.report.errors.push(skip_message(&e));
             }
