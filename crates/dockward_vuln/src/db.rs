@@ -25,7 +25,9 @@ use sha2::{Digest, Sha256};
 
 use crate::ecosystem::Ecosystem;
 use crate::matcher::{AdvisoryInfo, Index, normalize_name};
-use crate::osv::{Affected, Severity, SeverityLevel, Vulnerability, compare_timestamps, record_severity};
+use crate::osv::{
+    Affected, Severity, SeverityLevel, Vulnerability, compare_timestamps, record_severity,
+};
 
 /// The schema version written to `PRAGMA user_version`.
 pub const SCHEMA_VERSION: i64 = 1;
@@ -39,7 +41,9 @@ pub enum DbError {
         #[source]
         source: rusqlite::Error,
     },
-    #[error("advisory database {path} has schema version {found}; this dockward reads version {SCHEMA_VERSION} (run `dockward db update` or delete the file)")]
+    #[error(
+        "advisory database {path} has schema version {found}; this dockward reads version {SCHEMA_VERSION} (run `dockward db update` or delete the file)"
+    )]
     SchemaVersion { path: PathBuf, found: i64 },
     #[error("advisory database {path}: cannot create its directory: {source}")]
     CreateDir {
@@ -271,7 +275,11 @@ impl Store {
 
     /// Stores a batch of records in one transaction. `imported_at` (unix
     /// seconds) is recorded per ecosystem touched.
-    pub fn import_batch(&mut self, batch: &[StoredRecord], imported_at: i64) -> Result<ImportStats, DbError> {
+    pub fn import_batch(
+        &mut self,
+        batch: &[StoredRecord],
+        imported_at: i64,
+    ) -> Result<ImportStats, DbError> {
         let path = self.path.clone();
         let err = |source| DbError::Sqlite {
             path: path.clone(),
@@ -284,7 +292,9 @@ impl Store {
             let mut get = tx
                 .prepare_cached("SELECT modified, digest FROM advisory WHERE id = ?1")
                 .map_err(err)?;
-            let mut del_adv = tx.prepare_cached("DELETE FROM advisory WHERE id = ?1").map_err(err)?;
+            let mut del_adv = tx
+                .prepare_cached("DELETE FROM advisory WHERE id = ?1")
+                .map_err(err)?;
             let mut del_aff = tx
                 .prepare_cached("DELETE FROM affected WHERE advisory_id = ?1")
                 .map_err(err)?;
@@ -358,7 +368,12 @@ impl Store {
                     };
                     let entry = serde_json::to_string(&entry).unwrap_or_default();
                     ins_aff
-                        .execute(params![v.id, p.ecosystem, normalize_name(&p.ecosystem, &p.name), entry])
+                        .execute(params![
+                            v.id,
+                            p.ecosystem,
+                            normalize_name(&p.ecosystem, &p.name),
+                            entry
+                        ])
                         .map_err(err)?;
                 }
                 for alias in &v.aliases {
@@ -435,7 +450,9 @@ impl Store {
     pub fn raw_record(&self, id: &str) -> Result<Option<Vec<u8>>, DbError> {
         let blob: Option<Vec<u8>> = self
             .conn
-            .query_row("SELECT raw FROM advisory WHERE id = ?1", params![id], |r| r.get(0))
+            .query_row("SELECT raw FROM advisory WHERE id = ?1", params![id], |r| {
+                r.get(0)
+            })
             .optional()
             .map_err(self.err())?;
         blob.map(|b| {
@@ -466,7 +483,8 @@ impl Store {
     pub fn load_index(&self, ecosystems: &[Ecosystem]) -> Result<(Index, usize), DbError> {
         let err = self.err();
         let mut index = Index::new();
-        let mut handles: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+        let mut handles: std::collections::HashMap<String, usize> =
+            std::collections::HashMap::new();
         let mut bad = 0;
         let mut names: Vec<String> = ecosystems.iter().map(Ecosystem::osv_name).collect();
         names.sort();

@@ -154,7 +154,10 @@ impl Importer<'_, '_> {
                 // Symlinked files are followed; symlinked directories are not.
                 match std::fs::metadata(&p) {
                     Ok(m) if m.is_file() => self.file(&p)?,
-                    Ok(_) => self.report.warnings.push(format!("{}: not a regular file; ignored", p.display())),
+                    Ok(_) => self
+                        .report
+                        .warnings
+                        .push(format!("{}: not a regular file; ignored", p.display())),
                     Err(e) => self.report.errors.push(format!("{}: {e}", p.display())),
                 }
             }
@@ -210,7 +213,9 @@ impl Importer<'_, '_> {
                 Ok(m) => m,
                 Err(e) => {
                     self.report.skipped += 1;
-                    self.report.errors.push(format!("{}: member #{i}: {e}", path.display()));
+                    self.report
+                        .errors
+                        .push(format!("{}: member #{i}: {e}", path.display()));
                     continue;
                 }
             };
@@ -218,7 +223,9 @@ impl Importer<'_, '_> {
                 Ok(n) => n.into_owned(),
                 Err(e) => {
                     self.report.skipped += 1;
-                    self.report.errors.push(format!("{}: member #{i}: {e}", path.display()));
+                    self.report
+                        .errors
+                        .push(format!("{}: member #{i}: {e}", path.display()));
                     continue;
                 }
             };
@@ -284,7 +291,9 @@ impl Importer<'_, '_> {
             Ok(_) => Vec::new(),
             Err(e) => {
                 self.report.skipped += 1;
-                self.report.errors.push(format!("{source}: not valid JSON: {e}"));
+                self.report
+                    .errors
+                    .push(format!("{source}: not valid JSON: {e}"));
                 return Ok(());
             }
         };
@@ -313,9 +322,9 @@ impl Importer<'_, '_> {
                     && !o.contains_key("id")
                 {
                     // Other JSON next to the records (schema.json, metadata).
-                    self.report
-                        .warnings
-                        .push(format!("{source}: a JSON object without `id`, not an OSV record; ignored"));
+                    self.report.warnings.push(format!(
+                        "{source}: a JSON object without `id`, not an OSV record; ignored"
+                    ));
                     return Ok(());
                 }
                 self.report.skipped += 1;

@@ -220,10 +220,10 @@ impl Index {
                 });
             }
         }
-        self.merge(hits)
+        self.merge(&hits)
     }
 
-    fn merge(&self, hits: Vec<RecordHit>) -> Vec<Match> {
+    fn merge(&self, hits: &[RecordHit]) -> Vec<Match> {
         let infos: Vec<&AdvisoryInfo> = hits
             .iter()
             .filter_map(|h| self.advisories.get(h.advisory))
@@ -233,15 +233,6 @@ impl Index {
         }
         // Union-find over hits sharing an id or alias.
         let mut parent: Vec<usize> = (0..hits.len()).collect();
-        fn find(p: &mut [usize], mut i: usize) -> usize {
-            while let Some(&up) = p.get(i) {
-                if up == i {
-                    break;
-                }
-                i = up;
-            }
-            i
-        }
         let mut owner: HashMap<&str, usize> = HashMap::new();
         for (i, info) in infos.iter().enumerate() {
             for name in std::iter::once(&info.id).chain(&info.aliases) {
@@ -285,7 +276,10 @@ impl Index {
                     if summary.is_none() {
                         summary.clone_from(&info.summary);
                     }
-                    let s = hit.severity.clone().unwrap_or_else(|| info.severity.clone());
+                    let s = hit
+                        .severity
+                        .clone()
+                        .unwrap_or_else(|| info.severity.clone());
                     severity = Some(max_severity(severity, s));
                 }
                 let advisory_id = ids
@@ -311,6 +305,17 @@ impl Index {
         out.sort_by(|a, b| a.advisory_id.cmp(&b.advisory_id));
         out
     }
+}
+
+/// Union-find root (no path compression; groups are tiny).
+fn find(p: &mut [usize], mut i: usize) -> usize {
+    while let Some(&up) = p.get(i) {
+        if up == i {
+            break;
+        }
+        i = up;
+    }
+    i
 }
 
 struct RecordHit {
@@ -365,7 +370,8 @@ fn evaluate_entry(
     }
     if !affected && e.versions.iter().any(|v| v == version) {
         affected = true;
-        hit.descriptions.push(format!("{version} is listed in versions[]"));
+        hit.descriptions
+            .push(format!("{version} is listed in versions[]"));
         // The nearest fix from the ranges, if they name one above the version.
         for r in &e.ranges {
             let eco = match r.kind {
@@ -397,7 +403,12 @@ struct RangeHit {
 }
 
 /// Orders event versions: `0` (introduced) lowest, `*` (limit) highest.
-fn cmp_event(eco: &Ecosystem, a: EventKind<'_>, b: EventKind<'_>, cmp: &VersionCmp<'_>) -> Option<Ordering> {
+fn cmp_event(
+    eco: &Ecosystem,
+    a: EventKind<'_>,
+    b: EventKind<'_>,
+    cmp: &VersionCmp<'_>,
+) -> Option<Ordering> {
     let rank = |e: EventKind<'_>| match e {
         EventKind::Introduced("0") => 0,
         EventKind::Limit("*") => 2,
@@ -410,7 +421,12 @@ fn cmp_event(eco: &Ecosystem, a: EventKind<'_>, b: EventKind<'_>, cmp: &VersionC
 }
 
 /// `version` vs an event's version, with the `0` and `*` sentinels.
-fn cmp_version(eco: &Ecosystem, version: &str, ev: EventKind<'_>, cmp: &VersionCmp<'_>) -> Option<Ordering> {
+fn cmp_version(
+    eco: &Ecosystem,
+    version: &str,
+    ev: EventKind<'_>,
+    cmp: &VersionCmp<'_>,
+) -> Option<Ordering> {
     match ev {
         EventKind::Introduced("0") => Some(Ordering::Greater),
         EventKind::Limit("*") => Some(Ordering::Less),
@@ -418,7 +434,12 @@ fn cmp_version(eco: &Ecosystem, version: &str, ev: EventKind<'_>, cmp: &VersionC
     }
 }
 
-fn evaluate_range(r: &Range, eco: &Ecosystem, version: &str, cmp: &VersionCmp<'_>) -> Option<RangeHit> {
+fn evaluate_range(
+    r: &Range,
+    eco: &Ecosystem,
+    version: &str,
+    cmp: &VersionCmp<'_>,
+) -> Option<RangeHit> {
     let mut events: Vec<EventKind<'_>> = Vec::with_capacity(r.events.len());
     for ev in &r.events {
         events.push(ev.kind()?);

@@ -180,7 +180,9 @@ pub enum OsvError {
     },
     #[error("{source_name}: record has an empty `id`")]
     EmptyId { source_name: String },
-    #[error("{source_name}: {id}: affected[{affected}].ranges[{range}].events[{event}] must have exactly one of introduced, fixed, last_affected, limit")]
+    #[error(
+        "{source_name}: {id}: affected[{affected}].ranges[{range}].events[{event}] must have exactly one of introduced, fixed, last_affected, limit"
+    )]
     BadEvent {
         source_name: String,
         id: String,
@@ -261,7 +263,9 @@ pub fn validate(v: &Vulnerability, source_name: &str) -> Result<Vec<Warning>, Os
         if let Some(ts) = ts
             && !is_osv_timestamp(ts)
         {
-            warn(format!("`{field}` {ts:?} is not an RFC 3339 UTC timestamp ending in Z"));
+            warn(format!(
+                "`{field}` {ts:?} is not an RFC 3339 UTC timestamp ending in Z"
+            ));
         }
     }
     for (ai, a) in v.affected.iter().enumerate() {
@@ -290,7 +294,9 @@ pub fn validate(v: &Vulnerability, source_name: &str) -> Result<Vec<Warning>, Os
             }
             match &r.kind {
                 RangeType::Other(t) => {
-                    warn(format!("affected[{ai}].ranges[{ri}] has unknown type {t:?}; it is ignored"));
+                    warn(format!(
+                        "affected[{ai}].ranges[{ri}] has unknown type {t:?}; it is ignored"
+                    ));
                 }
                 RangeType::Git if r.repo.is_none() => {
                     warn(format!("affected[{ai}].ranges[{ri}] is GIT without `repo`"));
@@ -298,7 +304,9 @@ pub fn validate(v: &Vulnerability, source_name: &str) -> Result<Vec<Warning>, Os
                 _ => {}
             }
             if !r.events.iter().any(|e| e.introduced.is_some()) {
-                warn(format!("affected[{ai}].ranges[{ri}] has no `introduced` event"));
+                warn(format!(
+                    "affected[{ai}].ranges[{ri}] has no `introduced` event"
+                ));
             }
         }
     }
@@ -308,7 +316,8 @@ pub fn validate(v: &Vulnerability, source_name: &str) -> Result<Vec<Warning>, Os
 /// `YYYY-MM-DDTHH:MM:SS(.frac)?Z`.
 fn is_osv_timestamp(s: &str) -> bool {
     let b = s.as_bytes();
-    let digits = |r: std::ops::Range<usize>| b.get(r).is_some_and(|x| x.iter().all(u8::is_ascii_digit));
+    let digits =
+        |r: std::ops::Range<usize>| b.get(r).is_some_and(|x| x.iter().all(u8::is_ascii_digit));
     if b.len() < 20 || !digits(0..4) || !digits(5..7) || !digits(8..10) || !digits(11..13) {
         return false;
     }
@@ -520,7 +529,9 @@ fn metrics<'a>(
             return Err(CvssError::Metric(part.to_owned()));
         }
         if let Some(i) = base.iter().position(|b| *b == k) {
-            let slot = values.get_mut(i).ok_or_else(|| CvssError::Metric(part.to_owned()))?;
+            let slot = values
+                .get_mut(i)
+                .ok_or_else(|| CvssError::Metric(part.to_owned()))?;
             if slot.is_some() {
                 return Err(CvssError::Duplicate(k.to_owned()));
             }
@@ -541,10 +552,17 @@ fn metrics<'a>(
         .collect()
 }
 
+const CVSS3_BASE: [&str; 8] = ["AV", "AC", "PR", "UI", "S", "C", "I", "A"];
+const CVSS3_OTHER: [&str; 14] = [
+    "E", "RL", "RC", "CR", "IR", "AR", "MAV", "MAC", "MPR", "MUI", "MS", "MC", "MI", "MA",
+];
+const CVSS2_BASE: [&str; 6] = ["AV", "AC", "Au", "C", "I", "A"];
+const CVSS2_OTHER: [&str; 8] = ["E", "RL", "RC", "CDP", "TD", "CR", "IR", "AR"];
+
 /// CVSS v3.1 `Roundup`: the smallest one-decimal number >= x, computed on
 /// integers to avoid floating-point artefacts (FIRST CVSS v3.1 spec, Appendix A).
+#[allow(clippy::cast_precision_loss)]
 fn roundup(x: f64) -> f64 {
-    #[allow(clippy::cast_possible_wrap)]
     let int_input = (x * 100_000.0).round() as i64;
     if int_input % 10_000 == 0 {
         int_input as f64 / 100_000.0
@@ -555,17 +573,13 @@ fn roundup(x: f64) -> f64 {
 
 /// Base score of a CVSS v3.0/v3.1 vector (`CVSS:3.1/AV:N/...`), per the FIRST
 /// specification. Temporal and environmental metrics are accepted and ignored.
-#[allow(clippy::cast_precision_loss)]
+#[allow(clippy::many_single_char_names)]
 pub fn cvss3_base_score(vector: &str) -> Result<f64, CvssError> {
     let body = vector
         .strip_prefix("CVSS:3.1/")
         .or_else(|| vector.strip_prefix("CVSS:3.0/"))
         .ok_or_else(|| CvssError::Version(vector.to_owned()))?;
-    const BASE: [&str; 8] = ["AV", "AC", "PR", "UI", "S", "C", "I", "A"];
-    const OTHER: [&str; 14] = [
-        "E", "RL", "RC", "CR", "IR", "AR", "MAV", "MAC", "MPR", "MUI", "MS", "MC", "MI", "MA",
-    ];
-    let m = metrics(body, &BASE, &OTHER)?;
+    let m = metrics(body, &CVSS3_BASE, &CVSS3_OTHER)?;
     let bad = |k: &str, v: &str| CvssError::Metric(format!("{k}:{v}"));
     let get = |i: usize| m.get(i).copied().unwrap_or("");
     let scope_changed = match get(4) {
@@ -626,12 +640,11 @@ pub fn cvss3_base_score(vector: &str) -> Result<f64, CvssError> {
 
 /// Base score of a CVSS v2 vector (`AV:N/AC:L/Au:N/C:P/I:P/A:P`, optionally
 /// in parentheses or prefixed `CVSS:2.0/`), per the FIRST CVSS v2 guide.
+#[allow(clippy::many_single_char_names)]
 pub fn cvss2_base_score(vector: &str) -> Result<f64, CvssError> {
     let body = vector.trim_start_matches('(').trim_end_matches(')');
     let body = body.strip_prefix("CVSS:2.0/").unwrap_or(body);
-    const BASE: [&str; 6] = ["AV", "AC", "Au", "C", "I", "A"];
-    const OTHER: [&str; 8] = ["E", "RL", "RC", "CDP", "TD", "CR", "IR", "AR"];
-    let m = metrics(body, &BASE, &OTHER)?;
+    let m = metrics(body, &CVSS2_BASE, &CVSS2_OTHER)?;
     let bad = |k: &str, v: &str| CvssError::Metric(format!("{k}:{v}"));
     let get = |i: usize| m.get(i).copied().unwrap_or("");
     let av = match get(0) {

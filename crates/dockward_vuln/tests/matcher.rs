@@ -92,12 +92,19 @@ fn unsorted_events_and_multiple_intervals() {
 
 #[test]
 fn versions_list_counts_even_outside_ranges() {
-    let idx = one(r#"[{"introduced":"1.0"},{"fixed":"1.5"}]"#, r#"["0.5","3.0"]"#);
+    let idx = one(
+        r#"[{"introduced":"1.0"},{"fixed":"1.5"}]"#,
+        r#"["0.5","3.0"]"#,
+    );
     assert!(affected(&idx, "0.5"));
     assert!(affected(&idx, "3.0"));
     assert!(!affected(&idx, "0.6"));
     let m = idx.matches(&q("demo", "0.5"), &dotted);
-    assert_eq!(m[0].fixed_versions, vec!["1.5".to_owned()], "nearest fix above 0.5");
+    assert_eq!(
+        m[0].fixed_versions,
+        vec!["1.5".to_owned()],
+        "nearest fix above 0.5"
+    );
 }
 
 #[test]
@@ -118,7 +125,10 @@ fn multiple_ranges_and_git_ranges_ignored() {
 
 #[test]
 fn uncomparable_versions_skip_the_range_not_panic() {
-    let idx = one(r#"[{"introduced":"1.0"},{"fixed":"junk-version"}]"#, r#"["weird"]"#);
+    let idx = one(
+        r#"[{"introduced":"1.0"},{"fixed":"junk-version"}]"#,
+        r#"["weird"]"#,
+    );
     assert!(!affected(&idx, "1.2"));
     assert!(affected(&idx, "weird"), "versions[] still applies");
 }
@@ -141,7 +151,11 @@ fn semver_ranges_use_npm_semantics() {
         name: "example.com/mod".into(),
         version: "v1.4.2".into(),
     };
-    assert_eq!(idx.matches(&query, &cmp).len(), 1, "leading v is dropped for Go");
+    assert_eq!(
+        idx.matches(&query, &cmp).len(),
+        1,
+        "leading v is dropped for Go"
+    );
     assert!(seen.borrow().iter().all(|e| *e == Ecosystem::Npm));
     let fixed = Query {
         version: "v1.4.3".into(),
@@ -186,8 +200,14 @@ fn aliases_merge_into_one_finding() {
     assert_eq!(m.len(), 2, "{m:#?}");
     let merged = &m[0];
     assert_eq!(merged.advisory_id, "PYSEC-2023-1");
-    assert_eq!(merged.advisory_ids, vec!["GHSA-aaaa-bbbb-cccc", "PYSEC-2023-1"]);
-    assert_eq!(merged.aliases, vec!["CVE-2023-1111", "GHSA-aaaa-bbbb-cccc", "PYSEC-2023-1"]);
+    assert_eq!(
+        merged.advisory_ids,
+        vec!["GHSA-aaaa-bbbb-cccc", "PYSEC-2023-1"]
+    );
+    assert_eq!(
+        merged.aliases,
+        vec!["CVE-2023-1111", "GHSA-aaaa-bbbb-cccc", "PYSEC-2023-1"]
+    );
     assert_eq!(merged.fixed_versions, vec!["2.0", "2.1"]);
     assert_eq!(merged.severity.level, SeverityLevel::Critical);
     assert_eq!(merged.summary.as_deref(), Some("from pysec"));
@@ -199,7 +219,13 @@ fn aliases_merge_into_one_finding() {
 fn name_normalisation() {
     assert_eq!(normalize_name("PyPI", "Foo__Bar.baz"), "foo-bar-baz");
     assert_eq!(normalize_name("Debian:12", "OpenSSL"), "openssl");
-    assert_eq!(normalize_name("AlmaLinux:9", "NetworkManager"), "NetworkManager");
-    assert_eq!(normalize_name("Go", "github.com/BurntSushi/toml"), "github.com/BurntSushi/toml");
+    assert_eq!(
+        normalize_name("AlmaLinux:9", "NetworkManager"),
+        "NetworkManager"
+    );
+    assert_eq!(
+        normalize_name("Go", "github.com/BurntSushi/toml"),
+        "github.com/BurntSushi/toml"
+    );
     assert_eq!(normalize_name("npm", "Lodash"), "lodash");
 }

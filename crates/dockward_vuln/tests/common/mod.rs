@@ -14,7 +14,10 @@ pub fn dotted(_: &Ecosystem, a: &str, b: &str) -> Option<Ordering> {
             Some((e, r)) => (e.parse().ok()?, r),
             None => (0, s),
         };
-        let parts = rest.split('.').map(|p| p.parse().ok()).collect::<Option<Vec<u64>>>()?;
+        let parts = rest
+            .split('.')
+            .map(|p| p.parse().ok())
+            .collect::<Option<Vec<u64>>>()?;
         Some((epoch, parts))
     }
     let (ea, mut pa) = parse(a)?;
@@ -43,5 +46,7 @@ pub fn osv_dir() -> std::path::PathBuf {
 
 /// Parses a record from JSON text, panicking on invalid test input.
 pub fn record(json: &str) -> dockward_vuln::osv::Vulnerability {
-    dockward_vuln::osv::parse_record(json.as_bytes(), "test").expect("valid test record").0
+    dockward_vuln::osv::parse_record(json.as_bytes(), "test")
+        .expect("valid test record")
+        .0
 }
