@@ -32,6 +32,7 @@ pub fn all_rules() -> Vec<&'static RuleMeta> {
     let mut metas = dockward_lint::rule_metas();
     metas.extend(dockward_container::rule_metas());
     metas.extend(dockward_audit::rule_metas());
+    metas.extend(dockward_vuln::rules::rule_metas());
     metas.sort_by_key(|meta| meta.rule);
     metas
 }
@@ -60,6 +61,7 @@ fn source_dir(family: Family) -> &'static str {
         Family::Dockerfile => "crates/dockward_lint/src/rules",
         Family::Container => "crates/dockward_container/src/rules",
         Family::Image | Family::Host | Family::Daemon => "crates/dockward_audit/src/rules",
+        Family::Vulnerability => "crates/dockward_vuln/src/rules",
     }
 }
 

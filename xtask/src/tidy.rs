@@ -77,6 +77,9 @@ pub fn allowed_dependencies(krate: &str) -> Option<&'static [&'static str]> {
             "dockward_container",
             "dockward_audit",
             "dockward_probe",
+            "dockward_oci",
+            "dockward_vuln",
+            "dockward_sbom",
         ],
         "dockward_probe" => &["dockward_audit"],
         "dockward_sbom" => &["dockward_oci", "dockward_vuln"],
@@ -93,7 +96,8 @@ pub fn allowed_dependencies(krate: &str) -> Option<&'static [&'static str]> {
             "dockward_diagnostics",
         ],
         "dockward_dockerfile" | "dockward_rules" | "dockward_spec" => &["dockward_diagnostics"],
-        "dockward_diagnostics" | "dockward_oci" | "dockward_vuln" => &[],
+        "dockward_diagnostics" | "dockward_oci" => &[],
+        "dockward_vuln" => &["dockward_rules", "dockward_diagnostics"],
         _ => return None,
     })
 }

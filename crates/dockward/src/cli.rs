@@ -37,6 +37,17 @@ pub enum Command {
     /// reached is a finding (DM029), not an error: the host part still runs.
     #[command(after_long_help = AUDIT_HELP)]
     Audit(AuditArgs),
+    /// Write the SBOM of an image (docker-save archive, OCI layout, root
+    /// filesystem directory): CycloneDX 1.6 or SPDX 2.3 JSON.
+    Sbom(SbomArgs),
+    /// Scan an image's packages for known vulnerabilities (needs `dockward db
+    /// import` first).
+    ///
+    /// Exit status: 0 when no finding is at or above `--fail-on`, 1 when one
+    /// is, 2 on a usage or input error (no database, unreadable image).
+    Scan(ScanArgs),
+    /// The vulnerability database: import OSV data, show its status.
+    Db(DbArgs),
     /// List the rules, or explain one (by code, name or alias).
     Rule(RuleArgs),
     /// Print a shell completion script.
@@ -223,6 +234,123 @@ pub struct AuditArgs {
     /// Print findings only, no summary.
     #[arg(short, long)]
     pub quiet: bool,
+}
+
+/// SBOM formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SbomFormat {
+    /// CycloneDX 1.6 JSON.
+    Cyclonedx,
+    /// SPDX 2.3 JSON.
+    SpdxJson,
+}
+
+/// `dockward sbom`.
+#[derive(Debug, Args)]
+pub struct SbomArgs {
+    /// A docker-save archive, an OCI image layout (directory or tar) or a root
+    /// filesystem directory.
+    #[arg(value_name = "TARGET")]
+    pub target: PathBuf,
+
+    /// Output format.
+    #[arg(short = 'f', long, value_enum, default_value_t = SbomFormat::Cyclonedx)]
+    pub format: SbomFormat,
+
+    /// Write to FILE instead of standard output.
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// The platform to pick from a multi-platform OCI index (`linux/arm64/v8`)
+    /// [default: this machine's].
+    #[arg(long, value_name = "OS/ARCH[/VARIANT]")]
+    pub platform: Option<String>,
+}
+
+/// `dockward scan`.
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// A docker-save archive, an OCI image layout (directory or tar) or a root
+    /// filesystem directory.
+    #[arg(value_name = "TARGET")]
+    pub target: PathBuf,
+
+    /// The vulnerability database [default: $XDG_CACHE_HOME/dockward/vuln.db].
+    #[arg(long, value_name = "FILE")]
+    pub db: Option<PathBuf>,
+
+    /// Output format.
+    #[arg(short = 'f', long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+
+    /// Write the report to FILE instead of standard output.
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Report only these severities (comma-separated).
+    #[arg(long, value_name = "LEVELS", value_delimiter = ',', value_parser = parse_severity)]
+    pub severity: Vec<Severity>,
+
+    /// Fail (exit 1) when a finding at or above this severity remains; `none`
+    /// never fails. [default: low]
+    #[arg(long, value_name = "SEVERITY|none", value_parser = parse_fail_on)]
+    pub fail_on: Option<FailOn>,
+
+    /// Never fail because of findings (errors still exit 2).
+    #[arg(long)]
+    pub no_fail: bool,
+
+    /// Leave out vulnerabilities that have no fixed version yet.
+    #[arg(long)]
+    pub ignore_unfixed: bool,
+
+    /// The platform to pick from a multi-platform OCI index.
+    #[arg(long, value_name = "OS/ARCH[/VARIANT]")]
+    pub platform: Option<String>,
+
+    /// Colour the human output.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    /// Same as --color never.
+    #[arg(long, conflicts_with = "color")]
+    pub no_color: bool,
+
+    /// Print findings only, no summary.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// `dockward db`.
+#[derive(Debug, Args)]
+pub struct DbArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: DbCommand,
+}
+
+/// `dockward db` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum DbCommand {
+    /// Import OSV records: JSON files, zips of them, directories, osv-scanner's
+    /// offline layout (`{Ecosystem}/all.zip`). Idempotent.
+    Import {
+        /// Files or directories.
+        #[arg(value_name = "PATH", required = true)]
+        paths: Vec<PathBuf>,
+        /// The database [default: $XDG_CACHE_HOME/dockward/vuln.db].
+        #[arg(long, value_name = "FILE")]
+        db: Option<PathBuf>,
+    },
+    /// Ecosystems, record counts and the database's location.
+    Status {
+        /// The database [default: $XDG_CACHE_HOME/dockward/vuln.db].
+        #[arg(long, value_name = "FILE")]
+        db: Option<PathBuf>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// Output formats of findings.

@@ -35,6 +35,7 @@ pub fn registry() -> Registry {
         dockward_lint::rule_metas().as_slice(),
         dockward_container::rule_metas().as_slice(),
         dockward_audit::rule_metas().as_slice(),
+        dockward_vuln::rules::rule_metas().as_slice(),
     ])
 }
 

@@ -7,6 +7,7 @@ mod audit;
 mod cli;
 mod compose;
 mod discover;
+mod image;
 mod input;
 mod lint;
 mod printer;
@@ -53,6 +54,9 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Lint(args) => lint::run(args),
         Command::Audit(args) => audit::run(args),
+        Command::Sbom(args) => image::sbom(args),
+        Command::Scan(args) => image::scan(args),
+        Command::Db(args) => image::db(args),
         Command::Rule(args) => rule::run(args),
         Command::Completion(args) => completion(args),
     };

@@ -72,6 +72,7 @@ fn registry() -> Registry {
         dockward_lint::rule_metas().as_slice(),
         dockward_container::rule_metas().as_slice(),
         dockward_audit::rule_metas().as_slice(),
+        dockward_vuln::rules::rule_metas().as_slice(),
     ])
 }
 

@@ -202,7 +202,7 @@ pub fn audit_scoped(
         Family::Host => scope.host,
         Family::Daemon => scope.daemon || (rule == Rule::DaemonUnreachable && needs_daemon),
         Family::Image => scope.images,
-        Family::Container | Family::Dockerfile => false,
+        Family::Container | Family::Dockerfile | Family::Vulnerability => false,
     };
     let mut outcome = AuditOutcome {
         findings: audit(facts, settings, &|rule| in_scope(rule) && enabled(rule)),

@@ -15,6 +15,8 @@ pub enum Family {
     Host,
     /// `DM`: the Docker daemon, its configuration and its files.
     Daemon,
+    /// `VL`: vulnerabilities of the packages in an image.
+    Vulnerability,
 }
 
 impl Family {
@@ -26,6 +28,7 @@ impl Family {
             Family::Image => "IM",
             Family::Host => "HS",
             Family::Daemon => "DM",
+            Family::Vulnerability => "VL",
         }
     }
 
@@ -37,6 +40,7 @@ impl Family {
             Family::Image => "Image",
             Family::Host => "Host",
             Family::Daemon => "Docker daemon",
+            Family::Vulnerability => "Vulnerabilities",
         }
     }
 }
@@ -256,6 +260,7 @@ rule_table! {
     DM027 Daemon DaemonFileOwnership "daemon-file-ownership";
     DM028 Daemon DaemonFilePermissions "daemon-file-permissions";
     DM029 Daemon DaemonUnreachable "daemon-unreachable";
+    VL001 Vulnerability VulnerablePackage "vulnerable-package";
 }
 
 #[cfg(test)]

@@ -6,4 +6,5 @@ pub mod ecosystem;
 pub mod import;
 pub mod matcher;
 pub mod osv;
+pub mod rules;
 pub mod version;

@@ -1,0 +1,378 @@
+//! `dockward sbom` and `dockward scan`: read an image (docker-save archive,
+//! OCI layout, root filesystem directory), catalog its packages, and write an
+//! SBOM or match the packages against the vulnerability database.
+
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, anyhow, bail};
+use dockward_diagnostics::{Diagnostic, Location, Report, Severity, Subject, ToolInfo};
+use dockward_oci::{Image, Limits, Platform, ReadOptions};
+use dockward_rules::config::FailOn;
+use dockward_sbom::{Catalog, ImageMeta};
+use dockward_vuln::db::Store;
+use dockward_vuln::matcher::Query;
+use dockward_vuln::osv::SeverityLevel;
+
+use crate::Status;
+use crate::cli::{ColorChoice, DbArgs, DbCommand, SbomArgs, SbomFormat, ScanArgs};
+use crate::printer::{self, Printer};
+
+/// Reads `target` keeping only what the catalogers need.
+fn read_image(target: &Path, platform: Option<&str>) -> anyhow::Result<Image> {
+    if !target.exists() {
+        bail!(
+            "`{}` is not a file or directory; give a docker-save archive (`docker save IMAGE -o image.tar`), an OCI layout or a root filesystem directory",
+            target.display()
+        );
+    }
+    let source = dockward_oci::detect(target)
+        .with_context(|| format!("cannot read `{}` as an image", target.display()))?;
+    let platform = platform
+        .map(|p| Platform::parse(p).map_err(|e| anyhow!("--platform {p}: {e}")))
+        .transpose()?;
+    let wanted = |path: &str, size: u64| dockward_sbom::wanted(path, size);
+    let options = ReadOptions {
+        wanted: &wanted,
+        platform,
+        limits: Limits::default(),
+    };
+    let image = dockward_oci::read(&source, &options)
+        .with_context(|| format!("cannot read the image `{}`", target.display()))?;
+    for warning in &image.warnings {
+        printer::warning(warning);
+    }
+    Ok(image)
+}
+
+fn meta(target: &Path, image: &Image) -> ImageMeta {
+    ImageMeta {
+        name: image
+            .config
+            .repo_tags
+            .first()
+            .cloned()
+            .unwrap_or_else(|| target.display().to_string()),
+        digest: image.config.id.clone(),
+        tool_version: env!("CARGO_PKG_VERSION").to_owned(),
+    }
+}
+
+/// Runs `dockward sbom`.
+pub fn sbom(args: &SbomArgs) -> anyhow::Result<Status> {
+    let image = read_image(&args.target, args.platform.as_deref())?;
+    let catalog = dockward_sbom::catalog(&image.files);
+    for warning in &catalog.warnings {
+        printer::warning(warning);
+    }
+    let meta = meta(&args.target, &image);
+    let document = match args.format {
+        SbomFormat::Cyclonedx => dockward_sbom::cyclonedx(&meta, &catalog),
+        SbomFormat::SpdxJson => {
+            let created = rfc3339_now();
+            dockward_sbom::spdx(&meta, &catalog, &meta.name, &created)
+        }
+    };
+    let text = serde_json::to_string_pretty(&document).context("cannot serialize the SBOM")?;
+    Printer::new(args.output.as_deref()).result(&(text + "\n"))?;
+    Ok(Status::Success)
+}
+
+/// The current time as RFC 3339 UTC (seconds), from the system clock.
+fn rfc3339_now() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let days = secs / 86_400;
+    let rem = secs % 86_400;
+    let (year, month, day) = civil_from_days(i64::try_from(days).unwrap_or(0));
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        (rem % 3600) / 60,
+        rem % 60
+    )
+}
+
+/// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = u32::try_from(doy - (153 * mp + 2) / 5 + 1).unwrap_or(1);
+    let month = u32::try_from(if mp < 10 { mp + 3 } else { mp - 9 }).unwrap_or(1);
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+/// The database path: `--db`, else `$XDG_CACHE_HOME/dockward/vuln.db`, else
+/// `~/.cache/dockward/vuln.db`.
+fn db_path(explicit: Option<&Path>) -> anyhow::Result<PathBuf> {
+    if let Some(path) = explicit {
+        return Ok(path.to_owned());
+    }
+    let xdg = std::env::var("XDG_CACHE_HOME").ok();
+    let home = std::env::var("HOME").ok();
+    dockward_vuln::db::default_path(xdg.as_deref(), home.as_deref()).ok_or_else(|| {
+        anyhow!("cannot find a cache directory: set XDG_CACHE_HOME or HOME, or pass --db")
+    })
+}
+
+/// Runs `dockward db`.
+pub fn db(args: &DbArgs) -> anyhow::Result<Status> {
+    match &args.command {
+        DbCommand::Import { paths, db } => {
+            let path = db_path(db.as_deref())?;
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("cannot create `{}`", dir.display()))?;
+            }
+            let mut store = Store::open(&path)
+                .with_context(|| format!("cannot open the database `{}`", path.display()))?;
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0));
+            let mut out = String::new();
+            for source in paths {
+                let report = dockward_vuln::import::import_path(
+                    &mut store,
+                    source,
+                    dockward_vuln::import::Limits::default(),
+                    now,
+                    &mut |_| {},
+                )
+                .with_context(|| format!("cannot import `{}`", source.display()))?;
+                for error in &report.errors {
+                    printer::warning(error);
+                }
+                let _ = writeln!(
+                    out,
+                    "{}: {} records imported from {} sources, {} skipped",
+                    source.display(),
+                    report.records,
+                    report.sources,
+                    report.skipped
+                );
+            }
+            let _ = writeln!(out, "database: {}", path.display());
+            Printer::new(None).result(&out)?;
+            Ok(Status::Success)
+        }
+        DbCommand::Status { db, json } => {
+            let path = db_path(db.as_deref())?;
+            if !path.exists() {
+                bail!(
+                    "no vulnerability database at `{}`: run `dockward db import PATH` first",
+                    path.display()
+                );
+            }
+            let store = Store::open_read_only(&path)
+                .with_context(|| format!("cannot open the database `{}`", path.display()))?;
+            let status = store.status().context("cannot read the database status")?;
+            let text = if *json {
+                let ecosystems: Vec<serde_json::Value> = status
+                    .ecosystems
+                    .iter()
+                    .map(|e| {
+                        serde_json::json!({"ecosystem": e.ecosystem, "advisories": e.advisories, "withdrawn": e.withdrawn})
+                    })
+                    .collect();
+                serde_json::to_string_pretty(&serde_json::json!({
+                    "path": status.path,
+                    "schema_version": status.schema_version,
+                    "advisories": status.advisories,
+                    "withdrawn": status.withdrawn,
+                    "aliases": status.aliases,
+                    "ecosystems": ecosystems,
+                }))? + "\n"
+            } else {
+                let mut t = format!(
+                    "database: {}\nadvisories: {} ({} withdrawn), aliases: {}\n",
+                    status.path.display(),
+                    status.advisories,
+                    status.withdrawn,
+                    status.aliases
+                );
+                for e in &status.ecosystems {
+                    let _ = writeln!(
+                        t,
+                        "  {:<16} {:>7} advisories, {:>5} withdrawn",
+                        e.ecosystem, e.advisories, e.withdrawn
+                    );
+                }
+                t
+            };
+            Printer::new(None).result(&text)?;
+            Ok(Status::Success)
+        }
+    }
+}
+
+fn severity(level: SeverityLevel) -> Option<Severity> {
+    match level {
+        SeverityLevel::Critical => Some(Severity::Critical),
+        SeverityLevel::High => Some(Severity::High),
+        SeverityLevel::Medium => Some(Severity::Medium),
+        SeverityLevel::Low => Some(Severity::Low),
+        SeverityLevel::None => Some(Severity::Info),
+        SeverityLevel::Unknown => None,
+    }
+}
+
+/// The package queries of a catalog: OS packages by source name and version.
+fn queries(catalog: &Catalog) -> Vec<(usize, Query)> {
+    catalog
+        .packages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let (name, version) = if p.kind.is_os() {
+                (
+                    p.source_name.clone().unwrap_or_else(|| p.name.clone()),
+                    p.source_version
+                        .clone()
+                        .unwrap_or_else(|| p.version.clone()),
+                )
+            } else {
+                (p.name.clone(), p.version.clone())
+            };
+            (
+                i,
+                Query {
+                    ecosystem: p.ecosystem.clone(),
+                    name,
+                    version,
+                },
+            )
+        })
+        .collect()
+}
+
+/// Runs `dockward scan`.
+pub fn scan(args: &ScanArgs) -> anyhow::Result<Status> {
+    let path = db_path(args.db.as_deref())?;
+    if !path.exists() {
+        bail!(
+            "no vulnerability database at `{}`: run `dockward db import PATH` (OSV JSON files, zips or directories) first",
+            path.display()
+        );
+    }
+    let store = Store::open_read_only(&path)
+        .with_context(|| format!("cannot open the database `{}`", path.display()))?;
+    let image = read_image(&args.target, args.platform.as_deref())?;
+    let catalog = dockward_sbom::catalog(&image.files);
+    let ecosystems: Vec<_> = catalog
+        .packages
+        .iter()
+        .map(|p| p.ecosystem.clone())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let (index, _) = store
+        .load_index(&ecosystems)
+        .context("cannot load advisories")?;
+    let compare = |e: &dockward_vuln::ecosystem::Ecosystem, a: &str, b: &str| {
+        dockward_vuln::version::compare(e, a, b).ok()
+    };
+    let registry = crate::lint::registry();
+    let meta = registry
+        .get(dockward_rules::Rule::VulnerablePackage)
+        .ok_or_else(|| anyhow!("the vulnerability rule is not registered"))?;
+    let mut diagnostics = Vec::new();
+    for (i, query) in queries(&catalog) {
+        let package = &catalog.packages[i];
+        for m in index.matches(&query, &compare) {
+            if args.ignore_unfixed && !m.is_fixed() {
+                continue;
+            }
+            let sev = severity(m.severity.level).unwrap_or(meta.descriptor.default_severity);
+            if !args.severity.is_empty() && !args.severity.contains(&sev) {
+                continue;
+            }
+            let fixed = if m.fixed_versions.is_empty() {
+                "no fixed version".to_owned()
+            } else {
+                format!("fixed in {}", m.fixed_versions.join(", "))
+            };
+            let layer = package
+                .layer
+                .map(|l| format!(" (layer {l})"))
+                .unwrap_or_default();
+            diagnostics.push(Diagnostic {
+                rule: &meta.descriptor,
+                severity: sev,
+                message: format!(
+                    "{} {} is affected by {}{}; {fixed}{layer}",
+                    package.name,
+                    package.version,
+                    m.advisory_id,
+                    m.summary
+                        .as_deref()
+                        .map(|s| format!(": {s}"))
+                        .unwrap_or_default(),
+                ),
+                location: Location::Object {
+                    kind: "package".to_owned(),
+                    name: package.purl.clone(),
+                },
+                suppression: None,
+                aliases: m.aliases.clone(),
+            });
+        }
+    }
+    let report = Report {
+        tool: ToolInfo {
+            name: "dockward".to_owned(),
+            version: env!("CARGO_PKG_VERSION").to_owned(),
+        },
+        subjects: vec![Subject {
+            kind: "image".to_owned(),
+            name: meta_name(&args.target, &image),
+        }],
+        diagnostics,
+        sources: Vec::new(),
+        rules: vec![&meta.descriptor],
+    };
+    let printer = Printer::new(args.output.as_deref());
+    let color = match args.color {
+        _ if args.no_color => false,
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => crate::lint::auto_color(printer.is_terminal()),
+    };
+    let mut text = crate::lint::render(&report, args.format, args.quiet, color);
+    if args.format == crate::cli::Format::Human && !args.quiet {
+        let _ = writeln!(
+            text,
+            "{} packages in {} ({})",
+            catalog.packages.len(),
+            meta_name(&args.target, &image),
+            catalog
+                .os
+                .as_ref()
+                .and_then(|o| o.pretty_name.clone())
+                .unwrap_or_else(|| "unknown OS".to_owned())
+        );
+    }
+    printer.result(&text)?;
+    let fail_on = if args.no_fail {
+        FailOn::Never
+    } else {
+        args.fail_on.unwrap_or_default()
+    };
+    Ok(
+        if report.diagnostics.iter().any(|d| fail_on.fails(d.severity)) {
+            Status::Failure
+        } else {
+            Status::Success
+        },
+    )
+}
+
+fn meta_name(target: &Path, image: &Image) -> String {
+    meta(target, image).name
+}
