@@ -248,8 +248,9 @@ pub enum SbomFormat {
 /// `dockward sbom`.
 #[derive(Debug, Args)]
 pub struct SbomArgs {
-    /// A docker-save archive, an OCI image layout (directory or tar) or a root
-    /// filesystem directory.
+    /// A docker-save archive, an OCI image layout (directory or tar), a root
+    /// filesystem directory, or the name or ID of an image of the local daemon
+    /// (exported through the Engine API; up to 64 MiB for now).
     #[arg(value_name = "TARGET")]
     pub target: PathBuf,
 
@@ -270,8 +271,9 @@ pub struct SbomArgs {
 /// `dockward scan`.
 #[derive(Debug, Args)]
 pub struct ScanArgs {
-    /// A docker-save archive, an OCI image layout (directory or tar) or a root
-    /// filesystem directory.
+    /// A docker-save archive, an OCI image layout (directory or tar), a root
+    /// filesystem directory, or the name or ID of an image of the local daemon
+    /// (exported through the Engine API; up to 64 MiB for now).
     #[arg(value_name = "TARGET")]
     pub target: PathBuf,
 

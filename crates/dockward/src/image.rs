@@ -19,15 +19,85 @@ use crate::Status;
 use crate::cli::{ColorChoice, DbArgs, DbCommand, SbomArgs, SbomFormat, ScanArgs};
 use crate::printer::{self, Printer};
 
-/// Reads `target` keeping only what the catalogers need.
-fn read_image(target: &Path, platform: Option<&str>) -> anyhow::Result<Image> {
-    if !target.exists() {
+/// A docker-save archive exported from the daemon into the cache directory;
+/// removed when dropped.
+struct Exported(PathBuf);
+
+impl Drop for Exported {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+/// The largest image exported from the daemon: the Engine API client holds a
+/// response in memory (see `dockward_probe::engine::MAX_BODY`).
+const MAX_EXPORT: usize = dockward_probe::engine::MAX_BODY;
+
+/// `GET /images/{reference}/get` from the daemon (`DOCKER_HOST`, else the
+/// default socket), written to `$XDG_CACHE_HOME/dockward/images/`.
+fn export_from_daemon(reference: &str) -> anyhow::Result<Exported> {
+    use dockward_probe::engine::{Client, resolve_endpoint};
+    let docker_host = std::env::var("DOCKER_HOST").ok();
+    let tls = std::env::var("DOCKER_TLS_VERIFY").is_ok_and(|v| !v.is_empty());
+    let runtime = std::env::var("XDG_RUNTIME_DIR").ok();
+    let endpoint = resolve_endpoint(
+        docker_host.as_deref(),
+        tls,
+        Path::new("/"),
+        runtime.as_deref(),
+    )
+    .context("cannot tell which Docker daemon to ask")?;
+    let mut client = Client::new(endpoint, std::time::Duration::from_mins(2));
+    client.negotiate().with_context(|| {
+        format!("`{reference}` is not a file, and the Docker daemon cannot be reached to export it")
+    })?;
+    let encoded: String = reference
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~:@".contains(&b) {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    let version = client.api_version().unwrap_or("1.41").to_owned();
+    let response = client
+        .get_raw(&format!("/v{version}/images/{encoded}/get"))
+        .with_context(|| format!("cannot export `{reference}` from the daemon (images over {} MiB are not supported yet: `docker save` them to a file)", MAX_EXPORT >> 20))?;
+    if response.status != 200 {
+        let message = String::from_utf8_lossy(&response.body);
         bail!(
-            "`{}` is not a file or directory; give a docker-save archive (`docker save IMAGE -o image.tar`), an OCI layout or a root filesystem directory",
-            target.display()
+            "the daemon cannot export `{reference}` (HTTP {}): {}",
+            response.status,
+            message.trim()
         );
     }
-    let source = dockward_oci::detect(target)
+    let xdg = std::env::var("XDG_CACHE_HOME").ok();
+    let home = std::env::var("HOME").ok();
+    let dir = dockward_vuln::db::default_path(xdg.as_deref(), home.as_deref())
+        .and_then(|db| db.parent().map(|d| d.join("images")))
+        .ok_or_else(|| anyhow!("cannot find a cache directory: set XDG_CACHE_HOME or HOME"))?;
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create `{}`", dir.display()))?;
+    let path = dir.join(format!("export-{}.tar", std::process::id()));
+    let exported = Exported(path);
+    std::fs::write(&exported.0, &response.body)
+        .with_context(|| format!("cannot write `{}`", exported.0.display()))?;
+    Ok(exported)
+}
+
+/// Reads `target` keeping only what the catalogers need: a path, else an
+/// image name or ID exported from the daemon.
+fn read_image(target: &Path, platform: Option<&str>) -> anyhow::Result<Image> {
+    let exported;
+    let path = if target.exists() {
+        target
+    } else {
+        let reference = target.to_string_lossy();
+        exported = export_from_daemon(&reference)?;
+        exported.0.as_path()
+    };
+    let source = dockward_oci::detect(path)
         .with_context(|| format!("cannot read `{}` as an image", target.display()))?;
     let platform = platform
         .map(|p| Platform::parse(p).map_err(|e| anyhow!("--platform {p}: {e}")))
@@ -38,8 +108,14 @@ fn read_image(target: &Path, platform: Option<&str>) -> anyhow::Result<Image> {
         platform,
         limits: Limits::default(),
     };
-    let image = dockward_oci::read(&source, &options)
+    let mut image = dockward_oci::read(&source, &options)
         .with_context(|| format!("cannot read the image `{}`", target.display()))?;
+    if !target.exists() && image.config.repo_tags.is_empty() {
+        image
+            .config
+            .repo_tags
+            .push(target.to_string_lossy().into_owned());
+    }
     for warning in &image.warnings {
         printer::warning(warning);
     }

@@ -159,3 +159,91 @@ fn sbom_lists_the_packages_with_debian_purls() {
     let spdx: Value = serde_json::from_str(&stdout).expect("JSON");
     assert_eq!(spdx["spdxVersion"], "SPDX-2.3");
 }
+
+/// Removes the image when the test ends, also on failure.
+struct ImageGuard(String);
+
+impl Drop for ImageGuard {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("docker")
+            .args(["rmi", "-f", &self.0])
+            .output();
+    }
+}
+
+#[test]
+fn an_image_of_the_daemon_is_exported_and_cataloged() {
+    let required = std::env::var("DOCKWARD_REQUIRE_DOCKER").is_ok_and(|v| v == "1");
+    let available = std::process::Command::new("docker")
+        .args(["version", "--format", "{{.Server.Version}}"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !available || !Path::new("/bin/busybox").exists() {
+        assert!(
+            !required,
+            "DOCKWARD_REQUIRE_DOCKER=1 but no daemon or no /bin/busybox"
+        );
+        #[allow(clippy::print_stderr)]
+        {
+            eprintln!("skipping: no Docker daemon or no /bin/busybox");
+        }
+        return;
+    }
+    let root = tempfile::tempdir().expect("tempdir");
+    let info = root
+        .path()
+        .join("usr/lib/python3/dist-packages/six-1.16.0.dist-info");
+    std::fs::create_dir_all(&info).expect("mkdir");
+    std::fs::write(
+        info.join("METADATA"),
+        "Metadata-Version: 2.1\nName: six\nVersion: 1.16.0\n",
+    )
+    .expect("write");
+    std::fs::create_dir_all(root.path().join("bin")).expect("mkdir");
+    std::fs::copy("/bin/busybox", root.path().join("bin/busybox")).expect("copy");
+    let image = format!("dockward-it/export-{}:1", std::process::id());
+    let guard = ImageGuard(image.clone());
+    let mut tar = std::process::Command::new("tar")
+        .arg("-C")
+        .arg(root.path())
+        .args(["-cf", "-", "."])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("tar");
+    let status = std::process::Command::new("docker")
+        .args(["import", "-", &image])
+        .stdin(tar.stdout.take().expect("stdout"))
+        .stdout(std::process::Stdio::null())
+        .status()
+        .expect("docker import");
+    assert!(tar.wait().expect("tar").success() && status.success());
+
+    let cache = tempfile::tempdir().expect("tempdir");
+    let output = Command::new(env!("CARGO_BIN_EXE_dockward"))
+        .args(["sbom", "-f", "cyclonedx", &image])
+        .env("XDG_CACHE_HOME", cache.path())
+        .output()
+        .expect("runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let bom: Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(bom["metadata"]["component"]["name"], image.as_str());
+    let purls: Vec<&str> = bom["components"]
+        .as_array()
+        .expect("components")
+        .iter()
+        .filter_map(|c| c["purl"].as_str())
+        .collect();
+    assert_eq!(purls, ["pkg:pypi/six@1.16.0"]);
+    let leftovers =
+        std::fs::read_dir(cache.path().join("dockward/images")).map_or(0, Iterator::count);
+    assert_eq!(leftovers, 0, "the exported archive is removed");
+
+    let (code, _, stderr) = dockward(&["sbom", "dockward-it/no-such-image:0"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("HTTP 404"), "{stderr}");
+    drop(guard);
+}
