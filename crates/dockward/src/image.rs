@@ -400,6 +400,31 @@ pub fn scan(args: &ScanArgs) -> anyhow::Result<Status> {
             });
         }
     }
+    let registry_ref = &registry;
+    let mut rules = vec![&meta.descriptor];
+    for finding in image_findings(&args.target, &image) {
+        let Some(im) = registry_ref.get(finding.rule) else {
+            continue;
+        };
+        let sev = finding.severity.unwrap_or(im.descriptor.default_severity);
+        if !args.severity.is_empty() && !args.severity.contains(&sev) {
+            continue;
+        }
+        if !rules.iter().any(|r| r.code == im.descriptor.code) {
+            rules.push(&im.descriptor);
+        }
+        diagnostics.push(Diagnostic {
+            rule: &im.descriptor,
+            severity: sev,
+            message: finding.message,
+            location: Location::Object {
+                kind: "image".to_owned(),
+                name: finding.object,
+            },
+            suppression: None,
+            aliases: finding.aliases,
+        });
+    }
     let report = Report {
         tool: ToolInfo {
             name: "dockward".to_owned(),
@@ -411,7 +436,7 @@ pub fn scan(args: &ScanArgs) -> anyhow::Result<Status> {
         }],
         diagnostics,
         sources: Vec::new(),
-        rules: vec![&meta.descriptor],
+        rules,
     };
     let printer = Printer::new(args.output.as_deref());
     let color = match args.color {
@@ -447,6 +472,53 @@ pub fn scan(args: &ScanArgs) -> anyhow::Result<Status> {
             Status::Success
         },
     )
+}
+
+/// The image configuration and layer checks (`IM`): the audit engine's image
+/// rules over the image read from the archive, given as the facts an audit of
+/// the daemon would record (`Config` as `docker inspect` shows it, setuid and
+/// setgid files from the merged tree).
+fn image_findings(target: &Path, image: &Image) -> Vec<dockward_audit::AuditFinding> {
+    use dockward_audit::facts::{Facts, ImageFacts, SetuidFile};
+    // A root filesystem directory has no configuration: only its files are checked.
+    let has_config = image.config.raw.get("config").is_some();
+    let config = image.config.raw.get("config").cloned().unwrap_or_default();
+    let inspect = serde_json::json!({
+        "Id": image.config.id.clone().unwrap_or_default(),
+        "RepoTags": [meta_name(target, image)],
+        "Config": config,
+    });
+    let setuid_files = image
+        .files
+        .iter()
+        .filter(|(_, e)| e.kind == dockward_oci::EntryKind::File && e.mode & 0o6000 != 0)
+        .map(|(path, e)| SetuidFile {
+            path: path.to_owned(),
+            mode: e.mode,
+        })
+        .collect();
+    let facts = Facts {
+        schema: dockward_audit::facts::FACTS_SCHEMA.to_owned(),
+        images: vec![ImageFacts {
+            inspect,
+            setuid_files: Some(setuid_files),
+        }],
+        ..Facts::default()
+    };
+    let scope = dockward_audit::Scope {
+        images: true,
+        ..dockward_audit::Scope::default()
+    };
+    dockward_audit::audit_scoped(
+        &facts,
+        &dockward_audit::AuditSettings::default(),
+        &scope,
+        &|rule| {
+            rule.family() == dockward_rules::Family::Image
+                && (has_config || rule == dockward_rules::Rule::SetuidFileInImage)
+        },
+    )
+    .findings
 }
 
 fn meta_name(target: &Path, image: &Image) -> String {

@@ -242,6 +242,24 @@ fn an_image_of_the_daemon_is_exported_and_cataloged() {
         std::fs::read_dir(cache.path().join("dockward/images")).map_or(0, Iterator::count);
     assert_eq!(leftovers, 0, "the exported archive is removed");
 
+    // The image's configuration is checked too: `docker import` sets no USER
+    // and no HEALTHCHECK.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = database(dir.path());
+    let output = Command::new(env!("CARGO_BIN_EXE_dockward"))
+        .args(["scan", "--db", &db, "-f", "json", &image])
+        .env("XDG_CACHE_HOME", cache.path())
+        .output()
+        .expect("runs");
+    let report: Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let codes: Vec<&str> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter_map(|f| f["code"].as_str())
+        .collect();
+    assert_eq!(codes, ["IM001", "IM002"], "{report}");
+
     let (code, _, stderr) = dockward(&["sbom", "dockward-it/no-such-image:0"]);
     assert_eq!(code, 2);
     assert!(stderr.contains("HTTP 404"), "{stderr}");
