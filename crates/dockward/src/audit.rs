@@ -20,7 +20,8 @@ use dockward_rules::{Family, Registry, Rule};
 use serde::Deserialize;
 
 use crate::Status;
-use crate::cli::{AuditArgs, ColorChoice, Format};
+use crate::cli::{AuditArgs, Format};
+use crate::lint::ConfigFile;
 use crate::printer::{self, Printer};
 
 /// The `[audit]` section of `dockward.toml`, beyond the rule options.
@@ -51,12 +52,7 @@ pub fn run(args: &AuditArgs) -> anyhow::Result<Status> {
     let sections = Sections::from_args(args);
     let report = build_report(&facts, &registry, &options, &sections);
     let printer = Printer::new(args.output.as_deref());
-    let color = match args.color {
-        _ if args.no_color => false,
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => crate::lint::auto_color(printer.is_terminal()),
-    };
+    let color = crate::lint::use_color(args.color, args.no_color, printer.is_terminal());
     let mut text = crate::lint::render(&report, args.format, args.quiet, color);
     if args.format == Format::Human && !args.quiet {
         text.push_str(&section_summary(&report));
@@ -162,32 +158,20 @@ struct Options {
     cis_level: Option<u8>,
 }
 
-/// The configuration file, when one is used: its name and text.
-struct ConfigText {
-    display: String,
-    text: String,
-}
-
-fn load_config(args: &AuditArgs) -> anyhow::Result<Option<ConfigText>> {
+fn load_config(args: &AuditArgs) -> anyhow::Result<Option<ConfigFile>> {
     if args.no_config {
         return Ok(None);
     }
-    let path = if let Some(path) = &args.config {
-        path.clone()
-    } else {
-        let cwd = std::env::current_dir().context("cannot read the working directory")?;
-        let found = cwd
-            .ancestors()
-            .map(|dir| dir.join(config::FILE_NAME))
-            .find(|candidate| candidate.is_file());
-        match found {
+    let path = match &args.config {
+        Some(path) => path.clone(),
+        None => match crate::lint::find_config(Path::new("."))? {
             Some(path) => path,
             None => return Ok(None),
-        }
+        },
     };
     let text = std::fs::read_to_string(&path)
         .with_context(|| format!("cannot read configuration `{}`", path.display()))?;
-    Ok(Some(ConfigText {
+    Ok(Some(ConfigFile {
         display: path.display().to_string(),
         text,
     }))
@@ -197,27 +181,15 @@ impl Options {
     fn new(
         args: &AuditArgs,
         registry: &Registry,
-        file: Option<&ConfigText>,
+        file: Option<&ConfigFile>,
     ) -> anyhow::Result<Self> {
-        let located = |file: &ConfigText, e: &config::ConfigError| {
-            anyhow!(
-                "{}",
-                printer::located_error(
-                    &file.display,
-                    &file.text,
-                    e.span,
-                    &format!("invalid configuration: {}", e.message)
-                )
-                .trim_end()
-            )
-        };
         let section = match file {
             Some(file) => config::parse_section::<AuditConfig>(&file.text, "audit")
-                .map_err(|e| located(file, &e))?,
+                .map_err(|e| file.error(&e))?,
             None => config::Section::default(),
         };
         let in_file = |e: config::ConfigError| match file {
-            Some(file) => located(file, &e),
+            Some(file) => file.error(&e),
             None => anyhow!("{e}"),
         };
         let rules = &section.rules;

@@ -16,7 +16,7 @@ use dockward_vuln::matcher::Query;
 use dockward_vuln::osv::SeverityLevel;
 
 use crate::Status;
-use crate::cli::{ColorChoice, DbArgs, DbCommand, SbomArgs, SbomFormat, ScanArgs};
+use crate::cli::{DbArgs, DbCommand, SbomArgs, SbomFormat, ScanArgs};
 use crate::printer::{self, Printer};
 
 /// A docker-save archive exported from the daemon into the cache directory;
@@ -439,12 +439,7 @@ pub fn scan(args: &ScanArgs) -> anyhow::Result<Status> {
         rules,
     };
     let printer = Printer::new(args.output.as_deref());
-    let color = match args.color {
-        _ if args.no_color => false,
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => crate::lint::auto_color(printer.is_terminal()),
-    };
+    let color = crate::lint::use_color(args.color, args.no_color, printer.is_terminal());
     let mut text = crate::lint::render(&report, args.format, args.quiet, color);
     if args.format == crate::cli::Format::Human && !args.quiet {
         let _ = writeln!(

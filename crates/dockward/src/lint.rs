@@ -71,12 +71,7 @@ pub fn run(args: &LintArgs) -> anyhow::Result<Status> {
     let (report, failed_inputs) = lint_all(&targets, stdin.as_ref(), &registry, &options, args);
 
     let printer = Printer::new(args.output.as_deref());
-    let color = match args.color {
-        _ if args.no_color => false,
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => auto_color(printer.is_terminal()),
-    };
+    let color = use_color(args.color, args.no_color, printer.is_terminal());
     printer.result(&render(&report, args.format, args.quiet, color))?;
 
     if failed_inputs {
@@ -176,10 +171,21 @@ pub fn render(report: &Report, format: Format, quiet: bool, color: bool) -> Stri
     }
 }
 
+/// Whether to colour the human output, from `--color`/`--no-color` and
+/// whether the output is a terminal.
+pub fn use_color(choice: ColorChoice, no_color: bool, terminal: bool) -> bool {
+    match choice {
+        _ if no_color => false,
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => auto_color(terminal),
+    }
+}
+
 /// `--color auto`: off when `NO_COLOR` is set and not empty (no-color.org);
 /// otherwise on when `CLICOLOR_FORCE` or `FORCE_COLOR` is set (and not `0`)
 /// or when the output is a terminal.
-pub fn auto_color(terminal: bool) -> bool {
+fn auto_color(terminal: bool) -> bool {
     if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
         return false;
     }
@@ -206,14 +212,14 @@ fn resolve_cli<'a>(
 
 /// A configuration file: its name as shown to the user and its text.
 #[derive(Debug)]
-struct ConfigFile {
-    display: String,
-    text: String,
+pub struct ConfigFile {
+    pub display: String,
+    pub text: String,
 }
 
 impl ConfigFile {
     /// The error as a message with a code frame of this file.
-    fn error(&self, error: &ConfigError) -> anyhow::Error {
+    pub fn error(&self, error: &ConfigError) -> anyhow::Error {
         anyhow!(
             "{}",
             printer::located_error(
@@ -251,7 +257,7 @@ fn load_config(args: &LintArgs) -> anyhow::Result<Option<ConfigFile>> {
 }
 
 /// The nearest `dockward.toml` in `start` or one of its ancestors.
-fn find_config(start: &Path) -> anyhow::Result<Option<PathBuf>> {
+pub fn find_config(start: &Path) -> anyhow::Result<Option<PathBuf>> {
     let start = std::path::absolute(start)
         .with_context(|| format!("cannot resolve `{}`", start.display()))?;
     Ok(start

@@ -10,8 +10,6 @@
 //!   actually does (flags, `daemon.json`, `GET /info`).
 //! - [`cis`] is the CIS Docker Benchmark table the rules and findings refer to.
 
-use std::panic::{AssertUnwindSafe, catch_unwind};
-
 use dockward_diagnostics::Severity;
 use dockward_rules::{Rule, RuleMeta};
 
@@ -127,16 +125,9 @@ pub fn audit(
         if !enabled(rule.meta.rule) {
             continue;
         }
-        let mut found = Vec::new();
-        let result = catch_unwind(AssertUnwindSafe(|| (rule.check)(&ctx, &mut found)));
-        match result {
-            Ok(()) => out.extend(found),
-            Err(panic) => {
-                let why = panic
-                    .downcast_ref::<&str>()
-                    .map(|s| (*s).to_owned())
-                    .or_else(|| panic.downcast_ref::<String>().cloned())
-                    .unwrap_or_else(|| "unknown cause".to_owned());
+        match dockward_rules::run_isolated(|found| (rule.check)(&ctx, found)) {
+            Ok(found) => out.extend(found),
+            Err(why) => {
                 out.push(AuditFinding {
                     rule: rule.meta.rule,
                     severity: None,

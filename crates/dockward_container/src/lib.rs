@@ -14,8 +14,6 @@
 
 pub mod rules;
 
-use std::panic::{AssertUnwindSafe, catch_unwind};
-
 use dockward_rules::{Rule, RuleMeta};
 use dockward_spec::{ContainerSpec, SpecField};
 pub use rules::RULES;
@@ -119,16 +117,9 @@ fn run(
         if !enabled(rule.meta.rule) {
             continue;
         }
-        let mut found = Vec::new();
-        let result = catch_unwind(AssertUnwindSafe(|| (rule.check)(spec, ctx, &mut found)));
-        match result {
-            Ok(()) => out.extend(found),
-            Err(panic) => {
-                let why = panic
-                    .downcast_ref::<&str>()
-                    .map(|s| (*s).to_owned())
-                    .or_else(|| panic.downcast_ref::<String>().cloned())
-                    .unwrap_or_else(|| "unknown cause".to_owned());
+        match dockward_rules::run_isolated(|found| (rule.check)(spec, ctx, found)) {
+            Ok(found) => out.extend(found),
+            Err(why) => {
                 out.push(ContainerFinding {
                     rule: rule.meta.rule,
                     message: format!(

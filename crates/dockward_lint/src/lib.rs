@@ -10,8 +10,6 @@ pub mod rules;
 mod settings;
 pub mod suppress;
 
-use std::panic::{AssertUnwindSafe, catch_unwind};
-
 pub use context::{Context, RunInfo};
 use dockward_diagnostics::Span;
 use dockward_dockerfile::Dockerfile;
@@ -86,16 +84,9 @@ pub fn lint(
         if rule.meta.rule == Rule::ParseError || !enabled(rule.meta.rule) {
             continue;
         }
-        let mut found = Vec::new();
-        let result = catch_unwind(AssertUnwindSafe(|| (rule.check)(&ctx, &mut found)));
-        match result {
-            Ok(()) => out.extend(found),
-            Err(panic) => {
-                let why = panic
-                    .downcast_ref::<&str>()
-                    .map(|s| (*s).to_owned())
-                    .or_else(|| panic.downcast_ref::<String>().cloned())
-                    .unwrap_or_else(|| "unknown cause".to_owned());
+        match dockward_rules::run_isolated(|found| (rule.check)(&ctx, found)) {
+            Ok(found) => out.extend(found),
+            Err(why) => {
                 out.push(Violation::new(
                     rule.meta.rule,
                     Span::empty(0),

@@ -12,12 +12,14 @@
 
 mod codes;
 pub mod config;
+mod isolate;
 mod meta;
 mod registry;
 pub mod selection;
 pub mod suppression;
 
 pub use codes::{Family, Rule};
+pub use isolate::run_isolated;
 pub use meta::{RuleMeta, Status};
 pub use registry::{Registry, RegistryError};
 
