@@ -10,7 +10,8 @@
 //! the caller (`GET /images/{name}/get` into a cache file) and read as a
 //! [`Source::DockerArchive`].
 //!
-//! Layers are streamed, never unpacked: plain, gzip or zstd tar, sniffed by
+//! Layers are streamed, never unpacked: plain, gzip (every member) or zstd
+//! (every frame, skippable frames skipped: [`zstd::ZstdFrames`]) tar, sniffed by
 //! magic bytes. They are walked in parallel (one thread per core) and applied
 //! in order (see [`walk::apply_layer`]). Nothing is written to disk.
 //!
@@ -34,6 +35,7 @@ mod rootfs;
 pub mod store;
 pub mod tree;
 pub mod walk;
+pub mod zstd;
 
 use std::path::{Path, PathBuf};
 

@@ -133,9 +133,8 @@ pub fn walk_layer<R: Read>(
             "tar+gzip",
         )
     } else if magic.starts_with(ZSTD) {
-        let d =
-            ruzstd::decoding::StreamingDecoder::new(buffered).map_err(|e| format!("zstd: {e}"))?;
-        (Box::new(d), "tar+zstd")
+        // Every frame, not only the first (`pzstd`, concatenated `.zst` files).
+        (Box::new(crate::zstd::ZstdFrames::new(buffered)), "tar+zstd")
     } else if magic.starts_with(b"BZh") || magic.starts_with(&[0xfd, b'7', b'z', b'X', b'Z']) {
         return Err("bzip2 and xz layers are not supported".into());
     } else {

@@ -469,3 +469,74 @@ fn kept_total_budget_skips_with_a_warning() {
         .unwrap();
     f.write_all(b"trailing").unwrap();
 }
+
+/// A zstd layer of several frames (the tar split across them, with skippable
+/// frames between, as `pzstd` and seekable-format writers produce): every
+/// frame is decoded, and the diff_id covers the whole stream.
+#[test]
+fn zstd_layer_with_several_frames_and_skippable_frames() {
+    let dir = tempfile::tempdir().unwrap();
+    let big: Vec<u8> = (0..50_000u32).flat_map(u32::to_le_bytes).collect();
+    let tar = layer(&[
+        M::File("first", b"in frame one"),
+        M::File("big", &big),
+        M::File("last", b"in the last frame"),
+    ]);
+    let (head, rest) = tar.split_at(tar.len() / 3);
+    let (middle, tail) = rest.split_at(rest.len() / 2);
+    let mut stored = zstd(head);
+    stored.extend([0x5e, 0x2a, 0x4d, 0x18, 4, 0, 0, 0, 1, 2, 3, 4]);
+    stored.extend(zstd(middle));
+    stored.extend(zstd(tail));
+    let blob = Blob {
+        stored,
+        tar: tar.clone(),
+        media_type: "application/vnd.oci.image.layer.v1.tar+zstd",
+    };
+    let mut layers = vec![blob];
+    // The `zstd` tool's own output for two inputs, concatenated, when installed.
+    let has_cli = std::process::Command::new("zstd")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if has_cli {
+        let second = layer(&[M::File("cli", b"made by the zstd tool")]);
+        let (one, two) = second.split_at(700);
+        let mut out = Vec::new();
+        for part in [one, two] {
+            let mut c = std::process::Command::new("zstd")
+                .args(["-q", "-c", "-"])
+                .stdin(std::process::Stdio::piped())
+                .stdout(std::process::Stdio::piped())
+                .spawn()
+                .unwrap();
+            c.stdin.take().unwrap().write_all(part).unwrap();
+            let o = c.wait_with_output().unwrap();
+            assert!(o.status.success());
+            out.extend(o.stdout);
+        }
+        layers.push(Blob {
+            stored: out,
+            tar: second,
+            media_type: "application/vnd.oci.image.layer.v1.tar+zstd",
+        });
+    }
+    let n = layers.len();
+    let path = dir.path().join("image.tar");
+    docker_archive(&path, &layers);
+    let image = read(&detect(&path).unwrap(), &opts()).unwrap();
+    assert_eq!(content(&image, "/first").as_deref(), Some("in frame one"));
+    assert_eq!(
+        content(&image, "/last").as_deref(),
+        Some("in the last frame")
+    );
+    assert_eq!(image.files.get("/big").unwrap().size, big.len() as u64);
+    assert_eq!(image.layers.len(), n);
+    assert_eq!(image.layers[0].diff_id.as_deref(), Some(sha(&tar).as_str()));
+    if n == 2 {
+        assert_eq!(
+            content(&image, "/cli").as_deref(),
+            Some("made by the zstd tool")
+        );
+    }
+}
