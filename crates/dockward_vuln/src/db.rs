@@ -1,7 +1,8 @@
 //! The advisory store: one SQLite file (bundled SQLite), schema versioned with
 //! `PRAGMA user_version`.
 //!
-//! Schema (version 1):
+//! Schema (version 2; version 1 lacked `source` and `update_log` and is
+//! migrated when opened for writing, read as is otherwise):
 //! - `advisory(id PK, modified, published, withdrawn, summary, severity,
 //!   score, vector, digest, raw)`: `raw` is the record's JSON, DEFLATE
 //!   compressed; `digest` the SHA-256 of the uncompressed bytes.
@@ -11,6 +12,14 @@
 //!   Indexed by `(ecosystem, name)`.
 //! - `alias(advisory_id, alias)`: indexed both ways.
 //! - `import_log(ecosystem PK, imported_at, records)`: last import per ecosystem.
+//! - `source(advisory_id, ecosystem)`: which downloaded ecosystem exports
+//!   (`dockward db update`; `PyPI`, `AlmaLinux`) hold each record.
+//! - `update_log(ecosystem PK, updated_at, source, records)`: last successful
+//!   download per ecosystem export, with the URL it came from.
+//!
+//! [`Store::replace_source`] replaces one ecosystem export in one
+//! transaction: records of that ecosystem that the new export lacks are
+//! deleted unless another export still holds them (see its docs).
 //!
 //! Imports are idempotent: a record replaces the stored one only if its
 //! `modified` is newer, or equal with different bytes; otherwise it is
@@ -30,7 +39,11 @@ use crate::osv::{
 };
 
 /// The schema version written to `PRAGMA user_version`.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
+
+/// The oldest schema version still readable (matching works on it; it has no
+/// update log).
+pub const OLDEST_READABLE_VERSION: i64 = 1;
 
 /// Store errors.
 #[derive(Debug, thiserror::Error)]
@@ -120,6 +133,31 @@ pub struct Status {
     pub withdrawn: u64,
     pub aliases: u64,
     pub ecosystems: Vec<EcosystemStatus>,
+    /// Last download per ecosystem export, by ecosystem name.
+    pub updates: Vec<UpdateStatus>,
+}
+
+/// Last successful download of one ecosystem export (`dockward db update`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UpdateStatus {
+    /// The export's ecosystem (`PyPI`, `AlmaLinux`).
+    pub ecosystem: String,
+    /// Unix seconds of the update.
+    pub updated_at: i64,
+    /// Where it was downloaded from.
+    pub source: String,
+    /// Records in the export.
+    pub records: u64,
+}
+
+/// What [`Store::replace_source`] did besides the import itself.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ReplaceStats {
+    /// Distinct records the new export holds.
+    pub records: u64,
+    /// Records deleted: in the ecosystem before, absent from the new export
+    /// and from every other export.
+    pub removed: u64,
 }
 
 /// An open store.
@@ -127,6 +165,11 @@ pub struct Status {
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// The schema version of the file (older ones are read-only).
+    version: i64,
+    /// Inside [`Store::replace_source`]: record ids stored are noted in
+    /// `temp.update_seen`.
+    tracking: bool,
 }
 
 const SCHEMA: &str = "
@@ -159,6 +202,22 @@ CREATE INDEX IF NOT EXISTS alias_alias ON alias(alias);
 CREATE TABLE IF NOT EXISTS import_log (
     ecosystem TEXT PRIMARY KEY NOT NULL,
     imported_at INTEGER NOT NULL,
+    records INTEGER NOT NULL
+) WITHOUT ROWID;
+";
+
+/// Added in version 2 (also the migration from version 1).
+const SCHEMA_V2: &str = "
+CREATE TABLE IF NOT EXISTS source (
+    advisory_id TEXT NOT NULL,
+    ecosystem TEXT NOT NULL,
+    PRIMARY KEY (advisory_id, ecosystem)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS source_ecosystem ON source(ecosystem);
+CREATE TABLE IF NOT EXISTS update_log (
+    ecosystem TEXT PRIMARY KEY NOT NULL,
+    updated_at INTEGER NOT NULL,
+    source TEXT NOT NULL,
     records INTEGER NOT NULL
 ) WITHOUT ROWID;
 ";
@@ -218,8 +277,15 @@ impl Store {
         match version {
             0 => {
                 conn.execute_batch(SCHEMA).map_err(err)?;
+                conn.execute_batch(SCHEMA_V2).map_err(err)?;
                 conn.execute_batch(&format!("PRAGMA user_version = {SCHEMA_VERSION}"))
                     .map_err(err)?;
+            }
+            1 => {
+                conn.execute_batch(&format!(
+                    "BEGIN IMMEDIATE; {SCHEMA_V2} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
+                ))
+                .map_err(err)?;
             }
             SCHEMA_VERSION => {}
             found => {
@@ -232,6 +298,8 @@ impl Store {
         Ok(Store {
             conn,
             path: path.to_owned(),
+            version: SCHEMA_VERSION,
+            tracking: false,
         })
     }
 
@@ -249,7 +317,7 @@ impl Store {
         let version: i64 = conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .map_err(err)?;
-        if version != SCHEMA_VERSION {
+        if !(OLDEST_READABLE_VERSION..=SCHEMA_VERSION).contains(&version) {
             return Err(DbError::SchemaVersion {
                 path: path.to_owned(),
                 found: version,
@@ -258,6 +326,8 @@ impl Store {
         Ok(Store {
             conn,
             path: path.to_owned(),
+            version,
+            tracking: false,
         })
     }
 
@@ -285,7 +355,9 @@ impl Store {
             path: path.clone(),
             source,
         };
-        let tx = self.conn.transaction().map_err(err)?;
+        let tracking = self.tracking;
+        // A savepoint: its own transaction, or nested in `replace_source`'s.
+        let tx = self.conn.savepoint().map_err(err)?;
         let mut stats = ImportStats::default();
         let mut touched: BTreeMap<String, i64> = BTreeMap::new();
         {
@@ -313,8 +385,19 @@ impl Store {
             let mut ins_alias = tx
                 .prepare_cached("INSERT OR IGNORE INTO alias (advisory_id, alias) VALUES (?1, ?2)")
                 .map_err(err)?;
+            let mut seen = if tracking {
+                Some(
+                    tx.prepare_cached("INSERT OR IGNORE INTO temp.update_seen (id) VALUES (?1)")
+                        .map_err(err)?,
+                )
+            } else {
+                None
+            };
             for rec in batch {
                 let v = &rec.vuln;
+                if let Some(seen) = seen.as_mut() {
+                    seen.execute(params![v.id]).map_err(err)?;
+                }
                 let digest = hex_digest(&rec.raw);
                 for a in &v.affected {
                     if let Some(p) = &a.package {
@@ -443,6 +526,176 @@ impl Store {
             withdrawn,
             aliases,
             ecosystems,
+            updates: self.updates()?,
+        })
+    }
+
+    /// The update log: last successful download per ecosystem export, by
+    /// name. Empty for a version 1 store.
+    pub fn updates(&self) -> Result<Vec<UpdateStatus>, DbError> {
+        if self.version < 2 {
+            return Ok(Vec::new());
+        }
+        let err = self.err();
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT ecosystem, updated_at, source, records FROM update_log ORDER BY ecosystem",
+            )
+            .map_err(&err)?;
+        stmt.query_map([], |r| {
+            Ok(UpdateStatus {
+                ecosystem: r.get(0)?,
+                updated_at: r.get(1)?,
+                source: r.get(2)?,
+                records: u64::try_from(r.get::<_, i64>(3)?).unwrap_or(0),
+            })
+        })
+        .map_err(&err)?
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(&err)
+    }
+
+    /// Replaces the records of one ecosystem export (`ecosystem` is the
+    /// export's name: `PyPI`, `AlmaLinux`) in one transaction.
+    ///
+    /// `fill` stores the new export's records through [`Store::import_batch`]
+    /// (normally via [`crate::import::import_update`]); the id of every record
+    /// it offers is noted, stored or not. Then, in the same transaction:
+    /// - records that the new export does not hold, and that either have an
+    ///   affected entry in the ecosystem (`PyPI`; `AlmaLinux` and every
+    ///   `AlmaLinux:<release>`) or were held by this export before, stop being
+    ///   held by it; those no other export holds are deleted (removed
+    ///   upstream, or imported by hand with `db import`). Records withdrawn
+    ///   upstream stay in the exports with `withdrawn` set, are replaced like
+    ///   any change, and are never matched;
+    /// - the time and `source` (the URL) go into the update log.
+    ///
+    /// If `fill` or any step fails, the transaction is rolled back: the store
+    /// is exactly as before.
+    pub fn replace_source<T, E: From<DbError>>(
+        &mut self,
+        ecosystem: &str,
+        source: &str,
+        updated_at: i64,
+        fill: impl FnOnce(&mut Store) -> Result<T, E>,
+    ) -> Result<(T, ReplaceStats), E> {
+        if self.version < 2 {
+            return Err(DbError::SchemaVersion {
+                path: self.path.clone(),
+                found: self.version,
+            }
+            .into());
+        }
+        self.conn
+            .execute_batch(
+                "BEGIN IMMEDIATE;
+                 CREATE TEMP TABLE IF NOT EXISTS update_seen (id TEXT PRIMARY KEY NOT NULL) WITHOUT ROWID;
+                 DELETE FROM temp.update_seen;",
+            )
+            .map_err(self.err())?;
+        self.tracking = true;
+        let filled = fill(self);
+        self.tracking = false;
+        let finished = match filled {
+            Ok(value) => self
+                .finish_replace(ecosystem, source, updated_at)
+                .and_then(|stats| {
+                    self.conn.execute_batch("COMMIT").map_err(self.err())?;
+                    Ok((value, stats))
+                })
+                .map_err(E::from),
+            Err(e) => Err(e),
+        };
+        if finished.is_err() {
+            // Nothing to do if the transaction is already gone.
+            let _ = self.conn.execute_batch("ROLLBACK");
+        }
+        finished
+    }
+
+    fn finish_replace(
+        &mut self,
+        ecosystem: &str,
+        source: &str,
+        updated_at: i64,
+    ) -> Result<ReplaceStats, DbError> {
+        let err = self.err();
+        let records: i64 = self
+            .conn
+            .query_row("SELECT COUNT(*) FROM temp.update_seen", [], |r| r.get(0))
+            .map_err(&err)?;
+        let stale: Vec<String> = {
+            let mut stmt = self
+                .conn
+                .prepare(
+                    "SELECT advisory_id FROM affected
+                     WHERE (ecosystem = ?1 OR substr(ecosystem, 1, length(?1) + 1) = ?1 || ':')
+                       AND advisory_id NOT IN (SELECT id FROM temp.update_seen)
+                     UNION
+                     SELECT advisory_id FROM source
+                     WHERE ecosystem = ?1 AND advisory_id NOT IN (SELECT id FROM temp.update_seen)",
+                )
+                .map_err(&err)?;
+            stmt.query_map(params![ecosystem], |r| r.get(0))
+                .map_err(&err)?
+                .collect::<Result<_, _>>()
+                .map_err(&err)?
+        };
+        self.conn
+            .execute(
+                "DELETE FROM source WHERE ecosystem = ?1 AND advisory_id NOT IN (SELECT id FROM temp.update_seen)",
+                params![ecosystem],
+            )
+            .map_err(&err)?;
+        self.conn
+            .execute(
+                "INSERT OR IGNORE INTO source (advisory_id, ecosystem) SELECT id, ?1 FROM temp.update_seen",
+                params![ecosystem],
+            )
+            .map_err(&err)?;
+        let mut removed = 0u64;
+        {
+            let mut held = self
+                .conn
+                .prepare_cached("SELECT 1 FROM source WHERE advisory_id = ?1 LIMIT 1")
+                .map_err(&err)?;
+            for id in &stale {
+                if held
+                    .query_row(params![id], |_| Ok(()))
+                    .optional()
+                    .map_err(&err)?
+                    .is_some()
+                {
+                    continue;
+                }
+                for sql in [
+                    "DELETE FROM advisory WHERE id = ?1",
+                    "DELETE FROM affected WHERE advisory_id = ?1",
+                    "DELETE FROM alias WHERE advisory_id = ?1",
+                ] {
+                    self.conn
+                        .prepare_cached(sql)
+                        .and_then(|mut s| s.execute(params![id]))
+                        .map_err(&err)?;
+                }
+                removed += 1;
+            }
+        }
+        self.conn
+            .execute(
+                "INSERT INTO update_log (ecosystem, updated_at, source, records) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT(ecosystem) DO UPDATE SET updated_at = excluded.updated_at,
+                     source = excluded.source, records = excluded.records",
+                params![ecosystem, updated_at, source, records],
+            )
+            .map_err(&err)?;
+        self.conn
+            .execute_batch("DELETE FROM temp.update_seen")
+            .map_err(&err)?;
+        Ok(ReplaceStats {
+            records: u64::try_from(records).unwrap_or(0),
+            removed,
         })
     }
 

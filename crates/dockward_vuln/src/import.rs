@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::db::{DbError, ImportStats, Store, StoredRecord};
+use crate::db::{DbError, ImportStats, ReplaceStats, Store, StoredRecord};
 use crate::osv::{OsvError, parse_record};
 
 /// Size bounds for reading.
@@ -55,6 +55,10 @@ pub enum ImportError {
     Zip { path: PathBuf, message: String },
     #[error("{path}: more than {limit} bytes of advisory data in one import")]
     TotalTooLarge { path: PathBuf, limit: u64 },
+    #[error("{path}: {message}")]
+    Member { path: PathBuf, message: String },
+    #[error("{path}: no OSV record in the archive")]
+    Empty { path: PathBuf },
     #[error(transparent)]
     Db(#[from] DbError),
 }
@@ -86,6 +90,9 @@ pub struct ImportReport {
 
 struct Importer<'s, 'p> {
     store: &'s mut Store,
+    /// An unreadable archive member stops the import (downloads), instead of
+    /// being reported and skipped (`db import`).
+    strict: bool,
     limits: Limits,
     imported_at: i64,
     progress: &'p mut dyn FnMut(Progress<'_>),
@@ -105,6 +112,7 @@ pub fn import_path(
 ) -> Result<ImportReport, ImportError> {
     let mut imp = Importer {
         store,
+        strict: false,
         limits,
         imported_at,
         progress,
@@ -123,6 +131,56 @@ pub fn import_path(
     }
     imp.flush()?;
     Ok(imp.report)
+}
+
+/// What [`import_update`] read and did.
+#[derive(Debug, Default)]
+pub struct UpdateReport {
+    pub import: ImportReport,
+    pub replace: ReplaceStats,
+}
+
+/// Replaces the records of the ecosystem export `ecosystem` (`PyPI`,
+/// `AlmaLinux`) with those of the downloaded archive `zip`, in one
+/// transaction ([`Store::replace_source`]); `source` (the URL) and
+/// `updated_at` go into the update log.
+///
+/// Stricter than [`import_path`]: an archive that cannot be read, a member
+/// that cannot be decompressed (truncated download, bad CRC) or an archive
+/// without any valid record stops the update and leaves the store unchanged.
+/// Invalid records are still skipped and reported.
+pub fn import_update(
+    store: &mut Store,
+    ecosystem: &str,
+    source: &str,
+    zip: &Path,
+    limits: Limits,
+    updated_at: i64,
+    progress: &mut dyn FnMut(Progress<'_>),
+) -> Result<UpdateReport, ImportError> {
+    let (import, replace) = store.replace_source(ecosystem, source, updated_at, |store| {
+        let mut imp = Importer {
+            store,
+            strict: true,
+            limits,
+            imported_at: updated_at,
+            progress,
+            batch: Vec::new(),
+            total_bytes: 0,
+            report: ImportReport::default(),
+        };
+        (imp.progress)(Progress::Source { path: zip });
+        imp.report.sources += 1;
+        imp.zip(zip)?;
+        imp.flush()?;
+        if imp.report.records == 0 {
+            return Err(ImportError::Empty {
+                path: zip.to_owned(),
+            });
+        }
+        Ok::<_, ImportError>(imp.report)
+    })?;
+    Ok(UpdateReport { import, replace })
 }
 
 fn is_ext(path: &Path, ext: &str) -> bool {
@@ -211,6 +269,12 @@ impl Importer<'_, '_> {
         for i in 0..archive.len() {
             let mut member = match archive.by_index(i) {
                 Ok(m) => m,
+                Err(e) if self.strict => {
+                    return Err(ImportError::Member {
+                        path: path.to_owned(),
+                        message: format!("member #{i}: {e}"),
+                    });
+                }
                 Err(e) => {
                     self.report.skipped += 1;
                     self.report
@@ -248,6 +312,12 @@ impl Importer<'_, '_> {
                 .take(self.limits.max_record_bytes + 1)
                 .read_to_end(&mut bytes);
             drop(member);
+            if let (Err(e), true) = (&read, self.strict) {
+                return Err(ImportError::Member {
+                    path: path.to_owned(),
+                    message: format!("{name}: {e}"),
+                });
+            }
             if let Err(e) = read {
                 self.report.skipped += 1;
                 self.report.errors.push(format!("{source}: {e}"));
