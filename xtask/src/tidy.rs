@@ -3,6 +3,8 @@
 //!
 //! - [`dependency_direction`]: the crates under `crates/` depend on each other
 //!   only as [`allowed_dependencies`] says.
+//! - [`network_clients`]: only the crates [`NETWORK_CRATES`] names depend on
+//!   an HTTP or TLS client crate, each for a stated reason.
 //! - [`rule_files`]: every rule file under `crates/dockward_lint/src/rules/` and
 //!   `crates/dockward_container/src/rules/` is declared in its `mod.rs`,
 //!   registered in its engine's `RULES`, and has its fixtures.
@@ -47,6 +49,7 @@ impl fmt::Display for Problem {
 /// Runs every check.
 pub fn run(root: &Path) -> anyhow::Result<Vec<Problem>> {
     let mut problems = dependency_direction(root)?;
+    problems.extend(network_clients(root)?);
     problems.extend(rule_files(root)?);
     problems.extend(audit_rule_files(root)?);
     problems.extend(print_macros(root)?);
@@ -118,22 +121,8 @@ pub fn dockward_dependencies(manifest: &toml::Table) -> (Option<String>, BTreeSe
         .and_then(|p| p.get("name"))
         .and_then(toml::Value::as_str)
         .map(str::to_owned);
-    let mut tables: Vec<&toml::Table> = dependency_tables(manifest).collect();
-    if let Some(targets) = manifest.get("target").and_then(toml::Value::as_table) {
-        for target in targets.values().filter_map(toml::Value::as_table) {
-            tables.extend(dependency_tables(target));
-        }
-    }
-    let deps = tables
+    let deps = all_dependencies(manifest)
         .into_iter()
-        .flat_map(|table| table.iter())
-        .map(|(key, value)| {
-            value
-                .get("package")
-                .and_then(toml::Value::as_str)
-                .unwrap_or(key)
-                .to_owned()
-        })
         .filter(|dep| dep == "dockward" || dep.starts_with("dockward_"))
         .collect();
     (name, deps)
@@ -204,6 +193,104 @@ pub fn dependency_direction(root: &Path) -> anyhow::Result<Vec<Problem>> {
                 format!("{}: no [package] name", manifest.display()),
             )),
         }
+    }
+    Ok(problems)
+}
+
+// ---------------------------------------------------------------------------
+// Network clients
+
+const NETWORK_CLIENTS: &str = "network-clients";
+
+/// Third-party crates that open network connections or speak TLS.
+pub const WATCHED_NETWORK_CRATES: &[&str] = &[
+    "ureq",
+    "reqwest",
+    "hyper",
+    "hyper-util",
+    "rustls",
+    "native-tls",
+    "openssl",
+    "curl",
+    "isahc",
+    "attohttpc",
+];
+
+/// The dockward crates allowed to depend on one of [`WATCHED_NETWORK_CRATES`]
+/// directly, and why. Everything else stays offline by construction (the
+/// Engine API client in `dockward_probe` speaks HTTP/1.1 over the daemon's
+/// socket itself).
+pub const NETWORK_CRATES: &[(&str, &str, &str)] = &[(
+    "dockward",
+    "ureq",
+    "`dockward db update` downloads the OSV ecosystem exports over HTTPS \
+     (blocking; rustls with ring and the webpki roots: no OpenSSL, no aws-lc C build)",
+)];
+
+/// Every dependency name (under its `package` name) of a manifest, in any
+/// dependency table.
+pub fn all_dependencies(manifest: &toml::Table) -> BTreeSet<String> {
+    let mut tables: Vec<&toml::Table> = dependency_tables(manifest).collect();
+    if let Some(targets) = manifest.get("target").and_then(toml::Value::as_table) {
+        for target in targets.values().filter_map(toml::Value::as_table) {
+            tables.extend(dependency_tables(target));
+        }
+    }
+    tables
+        .into_iter()
+        .flat_map(|table| table.iter())
+        .map(|(key, value)| {
+            value
+                .get("package")
+                .and_then(toml::Value::as_str)
+                .unwrap_or(key)
+                .to_owned()
+        })
+        .collect()
+}
+
+/// The problems with `krate` depending on `deps`, as to network clients.
+pub fn check_network_clients(
+    manifest: &Path,
+    krate: &str,
+    deps: &BTreeSet<String>,
+) -> Vec<Problem> {
+    deps.iter()
+        .filter(|dep| WATCHED_NETWORK_CRATES.contains(&dep.as_str()))
+        .filter(|dep| {
+            !NETWORK_CRATES
+                .iter()
+                .any(|(k, d, _)| *k == krate && *d == dep.as_str())
+        })
+        .map(|dep| {
+            Problem::new(
+                NETWORK_CLIENTS,
+                format!(
+                    "{}: `{krate}` depends on the network client `{dep}`; only the crates \
+                     `NETWORK_CRATES` in xtask/src/tidy.rs lists may, each with its reason",
+                    manifest.display()
+                ),
+            )
+        })
+        .collect()
+}
+
+/// Checks every crate's dependencies against [`NETWORK_CRATES`].
+pub fn network_clients(root: &Path) -> anyhow::Result<Vec<Problem>> {
+    let mut problems = Vec::new();
+    for manifest in crate_manifests(root)? {
+        let path = root.join(&manifest);
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("reading {}", path.display()))?;
+        let table: toml::Table =
+            toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
+        let (name, _) = dockward_dependencies(&table);
+        let name = name.unwrap_or_default();
+        problems.extend(check_network_clients(
+            &manifest,
+            &name,
+            &all_dependencies(&table),
+        ));
     }
     Ok(problems)
 }
@@ -663,6 +750,32 @@ mod tests {
 
         let problems = check_dependencies(manifest, "dockward_new", &set(&[]));
         assert!(problems[0].message.contains("not in the dependency graph"));
+    }
+
+    #[test]
+    fn only_listed_crates_may_use_a_network_client() {
+        let manifest: toml::Table = toml::from_str(
+            r#"
+            [package]
+            name = "dockward_vuln"
+            [dependencies]
+            serde.workspace = true
+            http = { package = "reqwest", version = "0.13" }
+            [dev-dependencies]
+            ureq.workspace = true
+            "#,
+        )
+        .expect("valid TOML");
+        let deps = all_dependencies(&manifest);
+        assert!(deps.contains("reqwest") && deps.contains("serde"));
+        let problems = check_network_clients(Path::new("m"), "dockward_vuln", &deps);
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(problems[0].message.contains("network client `reqwest`"));
+        assert!(check_network_clients(Path::new("m"), "dockward", &set(&["ureq"])).is_empty());
+        assert_eq!(
+            check_network_clients(Path::new("m"), "dockward", &set(&["openssl"])).len(),
+            1
+        );
     }
 
     #[test]

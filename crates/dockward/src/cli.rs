@@ -344,7 +344,25 @@ pub enum DbCommand {
         #[arg(long, value_name = "FILE")]
         db: Option<PathBuf>,
     },
-    /// Ecosystems, record counts and the database's location.
+    /// Download the OSV ecosystem exports (`{Ecosystem}/all.zip`) and replace
+    /// each ecosystem's records with them, one transaction per ecosystem
+    /// (records removed upstream disappear). Exits 2 if any ecosystem failed;
+    /// the others are updated all the same.
+    Update {
+        /// The database [default: $XDG_CACHE_HOME/dockward/vuln.db].
+        #[arg(long, value_name = "FILE")]
+        db: Option<PathBuf>,
+        /// An OSV export name (repeatable) [default: Debian, Alpine, Ubuntu,
+        /// AlmaLinux, Rocky Linux, PyPI, npm, Go, crates.io, Maven, RubyGems,
+        /// Packagist; also: Red Hat].
+        #[arg(long = "ecosystem", value_name = "NAME")]
+        ecosystems: Vec<String>,
+        /// Base URL instead of OSV's bucket (https://, or http:// on
+        /// 127.0.0.1/localhost): `{URL}/{Ecosystem}/all.zip`.
+        #[arg(long, value_name = "URL")]
+        mirror: Option<String>,
+    },
+    /// Ecosystems, record counts, last update times and the database's location.
     Status {
         /// The database [default: $XDG_CACHE_HOME/dockward/vuln.db].
         #[arg(long, value_name = "FILE")]

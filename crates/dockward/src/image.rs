@@ -16,7 +16,7 @@ use dockward_vuln::matcher::Query;
 use dockward_vuln::osv::SeverityLevel;
 
 use crate::Status;
-use crate::cli::{DbArgs, DbCommand, SbomArgs, SbomFormat, ScanArgs};
+use crate::cli::{SbomArgs, SbomFormat, ScanArgs};
 use crate::printer::{self, Printer};
 
 /// A docker-save archive exported from the daemon into the cache directory;
@@ -172,7 +172,7 @@ fn rfc3339_now() -> String {
 }
 
 /// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
+pub(crate) fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z.rem_euclid(146_097);
@@ -187,7 +187,7 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
 
 /// The database path: `--db`, else `$XDG_CACHE_HOME/dockward/vuln.db`, else
 /// `~/.cache/dockward/vuln.db`.
-fn db_path(explicit: Option<&Path>) -> anyhow::Result<PathBuf> {
+pub(crate) fn db_path(explicit: Option<&Path>) -> anyhow::Result<PathBuf> {
     if let Some(path) = explicit {
         return Ok(path.to_owned());
     }
@@ -196,96 +196,6 @@ fn db_path(explicit: Option<&Path>) -> anyhow::Result<PathBuf> {
     dockward_vuln::db::default_path(xdg.as_deref(), home.as_deref()).ok_or_else(|| {
         anyhow!("cannot find a cache directory: set XDG_CACHE_HOME or HOME, or pass --db")
     })
-}
-
-/// Runs `dockward db`.
-pub fn db(args: &DbArgs) -> anyhow::Result<Status> {
-    match &args.command {
-        DbCommand::Import { paths, db } => {
-            let path = db_path(db.as_deref())?;
-            if let Some(dir) = path.parent() {
-                std::fs::create_dir_all(dir)
-                    .with_context(|| format!("cannot create `{}`", dir.display()))?;
-            }
-            let mut store = Store::open(&path)
-                .with_context(|| format!("cannot open the database `{}`", path.display()))?;
-            let now = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0));
-            let mut out = String::new();
-            for source in paths {
-                let report = dockward_vuln::import::import_path(
-                    &mut store,
-                    source,
-                    dockward_vuln::import::Limits::default(),
-                    now,
-                    &mut |_| {},
-                )
-                .with_context(|| format!("cannot import `{}`", source.display()))?;
-                for error in &report.errors {
-                    printer::warning(error);
-                }
-                let _ = writeln!(
-                    out,
-                    "{}: {} records imported from {} sources, {} skipped",
-                    source.display(),
-                    report.records,
-                    report.sources,
-                    report.skipped
-                );
-            }
-            let _ = writeln!(out, "database: {}", path.display());
-            Printer::new(None).result(&out)?;
-            Ok(Status::Success)
-        }
-        DbCommand::Status { db, json } => {
-            let path = db_path(db.as_deref())?;
-            if !path.exists() {
-                bail!(
-                    "no vulnerability database at `{}`: run `dockward db import PATH` first",
-                    path.display()
-                );
-            }
-            let store = Store::open_read_only(&path)
-                .with_context(|| format!("cannot open the database `{}`", path.display()))?;
-            let status = store.status().context("cannot read the database status")?;
-            let text = if *json {
-                let ecosystems: Vec<serde_json::Value> = status
-                    .ecosystems
-                    .iter()
-                    .map(|e| {
-                        serde_json::json!({"ecosystem": e.ecosystem, "advisories": e.advisories, "withdrawn": e.withdrawn})
-                    })
-                    .collect();
-                serde_json::to_string_pretty(&serde_json::json!({
-                    "path": status.path,
-                    "schema_version": status.schema_version,
-                    "advisories": status.advisories,
-                    "withdrawn": status.withdrawn,
-                    "aliases": status.aliases,
-                    "ecosystems": ecosystems,
-                }))? + "\n"
-            } else {
-                let mut t = format!(
-                    "database: {}\nadvisories: {} ({} withdrawn), aliases: {}\n",
-                    status.path.display(),
-                    status.advisories,
-                    status.withdrawn,
-                    status.aliases
-                );
-                for e in &status.ecosystems {
-                    let _ = writeln!(
-                        t,
-                        "  {:<16} {:>7} advisories, {:>5} withdrawn",
-                        e.ecosystem, e.advisories, e.withdrawn
-                    );
-                }
-                t
-            };
-            Printer::new(None).result(&text)?;
-            Ok(Status::Success)
-        }
-    }
 }
 
 fn severity(level: SeverityLevel) -> Option<Severity> {

@@ -6,6 +6,7 @@
 mod audit;
 mod cli;
 mod compose;
+mod db;
 mod discover;
 mod image;
 mod input;
@@ -56,7 +57,7 @@ fn main() -> ExitCode {
         Command::Audit(args) => audit::run(args),
         Command::Sbom(args) => image::sbom(args),
         Command::Scan(args) => image::scan(args),
-        Command::Db(args) => image::db(args),
+        Command::Db(args) => db::run(args),
         Command::Rule(args) => rule::run(args),
         Command::Completion(args) => completion(args),
     };
