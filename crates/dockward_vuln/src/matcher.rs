@@ -28,6 +28,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use crate::ecosystem::Ecosystem;
 use crate::osv::{Affected, EventKind, Range, RangeType, Severity, Vulnerability};
+use crate::version::{self, AnyVersion};
 
 /// Compares two versions of an ecosystem; `None` when either cannot be parsed.
 pub type VersionCmp<'a> = dyn Fn(&Ecosystem, &str, &str) -> Option<Ordering> + 'a;
@@ -116,6 +117,18 @@ pub struct Entry {
     ranges: Vec<Range>,
     versions: Vec<String>,
     severity: Option<Severity>,
+    /// Each range's event versions parsed for the entry's ecosystem (for
+    /// [`Index::matches_versions`]); `None` where they do not parse.
+    parsed: Vec<Vec<Option<AnyVersion>>>,
+}
+
+impl Entry {
+    /// Whether `versions[]` lists `version` (kept sorted: a binary search).
+    fn lists(&self, version: &str) -> bool {
+        self.versions
+            .binary_search_by(|v| v.as_str().cmp(version))
+            .is_ok()
+    }
 }
 
 /// Affected entries keyed by (ecosystem, normalised name).
@@ -177,19 +190,64 @@ impl Index {
         let Some(pkg) = &a.package else { return };
         let severity = crate::osv::severity_from_entries(&a.severity);
         let name = normalize_name(&pkg.ecosystem, &pkg.name);
+        let ecosystem = Ecosystem::from_osv(&pkg.ecosystem);
         self.by_package
             .entry(key(&pkg.ecosystem, &name))
             .or_default()
             .push(Entry {
                 advisory,
                 ranges: a.ranges.clone(),
-                versions: a.versions.clone(),
+                versions: {
+                    let mut v = a.versions.clone();
+                    v.sort_unstable();
+                    v
+                },
                 severity,
+                parsed: parse_events(ecosystem.as_ref(), &a.ranges),
             });
     }
 
-    /// The findings for one installed package, aliases merged, sorted by id.
+    /// The findings for one installed package, aliases merged, sorted by id,
+    /// comparing versions with `cmp`.
     pub fn matches(&self, q: &Query, cmp: &VersionCmp<'_>) -> Vec<Match> {
+        self.find(q, &|e: &Entry, version: &str| {
+            evaluate_entry(
+                e,
+                version,
+                &ByString {
+                    entry: e,
+                    ecosystem: &q.ecosystem,
+                    version,
+                    cmp,
+                },
+            )
+        })
+    }
+
+    /// The same findings as [`Index::matches`] with the comparator
+    /// `|e, a, b| version::compare(e, a, b).ok()`, faster: the entries'
+    /// versions were parsed when they were added, the queried version is
+    /// parsed once per scheme.
+    pub fn matches_versions(&self, q: &Query) -> Vec<Match> {
+        let query = QueryVersion {
+            own: std::cell::OnceCell::new(),
+            semver: std::cell::OnceCell::new(),
+        };
+        self.find(q, &|e: &Entry, version: &str| {
+            evaluate_entry(
+                e,
+                version,
+                &Parsed {
+                    entry: e,
+                    ecosystem: &q.ecosystem,
+                    version,
+                    query: &query,
+                },
+            )
+        })
+    }
+
+    fn find(&self, q: &Query, evaluate: &dyn Fn(&Entry, &str) -> Option<EntryHit>) -> Vec<Match> {
         let eco_name = q.ecosystem.osv_name();
         let name = normalize_name(&eco_name, &q.name);
         let Some(entries) = self.by_package.get(&key(&eco_name, &name)) else {
@@ -202,7 +260,7 @@ impl Index {
         // Per record: (advisory index, fixed versions, descriptions, entry severity).
         let mut hits: Vec<RecordHit> = Vec::new();
         for e in entries {
-            let Some(hit) = evaluate_entry(e, &q.ecosystem, version, cmp) else {
+            let Some(hit) = evaluate(e, version) else {
                 continue;
             };
             if let Some(h) = hits.iter_mut().find(|h| h.advisory == e.advisory) {
@@ -231,10 +289,10 @@ impl Index {
         if infos.len() != hits.len() {
             return Vec::new();
         }
-        // Union-find over hits sharing an id or alias.
+        // Union-find over hits sharing an id or alias (one hit: nothing to merge).
         let mut parent: Vec<usize> = (0..hits.len()).collect();
         let mut owner: HashMap<&str, usize> = HashMap::new();
-        for (i, info) in infos.iter().enumerate() {
+        for (i, info) in infos.iter().enumerate().filter(|_| hits.len() > 1) {
             for name in std::iter::once(&info.id).chain(&info.aliases) {
                 match owner.get(name.as_str()) {
                     Some(&j) => {
@@ -345,53 +403,156 @@ fn max_severity(a: Option<Severity>, b: Severity) -> Severity {
     }
 }
 
-fn evaluate_entry(
-    e: &Entry,
-    ecosystem: &Ecosystem,
-    version: &str,
-    cmp: &VersionCmp<'_>,
-) -> Option<EntryHit> {
+/// One side of a comparison inside an entry: the queried version, or the
+/// version of event `event` of range `range`.
+#[derive(Debug, Clone, Copy)]
+enum Operand {
+    Query,
+    Event { range: usize, event: usize },
+}
+
+/// How an entry's versions are compared: by string through a caller's
+/// comparator ([`Index::matches`]), or pre-parsed ([`Index::matches_versions`]).
+/// Both answer `None` when either side cannot be compared; the evaluation
+/// above them is shared, so both give the same findings.
+trait Versions {
+    fn cmp(&self, range: usize, a: Operand, b: Operand) -> Option<Ordering>;
+}
+
+/// The ecosystem a range's versions follow.
+fn range_ecosystem<'e>(kind: &RangeType, ecosystem: &'e Ecosystem) -> Option<&'e Ecosystem> {
+    match kind {
+        RangeType::Ecosystem => Some(ecosystem),
+        RangeType::Semver => Some(&Ecosystem::Npm),
+        RangeType::Git | RangeType::Other(_) => None,
+    }
+}
+
+fn event_version(e: &Entry, range: usize, event: usize) -> Option<&str> {
+    let ev = e.ranges.get(range)?.events.get(event)?;
+    Some(ev.kind()?.version())
+}
+
+/// Strings, through the caller's comparator.
+struct ByString<'a> {
+    entry: &'a Entry,
+    ecosystem: &'a Ecosystem,
+    version: &'a str,
+    cmp: &'a VersionCmp<'a>,
+}
+
+impl Versions for ByString<'_> {
+    fn cmp(&self, range: usize, a: Operand, b: Operand) -> Option<Ordering> {
+        let eco = range_ecosystem(&self.entry.ranges.get(range)?.kind, self.ecosystem)?;
+        let text = |o: Operand| match o {
+            Operand::Query => Some(self.version),
+            Operand::Event { range, event } => event_version(self.entry, range, event),
+        };
+        (self.cmp)(eco, text(a)?, text(b)?)
+    }
+}
+
+/// Versions parsed once: the entry's at index time, the query's once per
+/// scheme (its own ecosystem's, and SemVer for `SEMVER` ranges).
+struct Parsed<'a> {
+    entry: &'a Entry,
+    ecosystem: &'a Ecosystem,
+    version: &'a str,
+    query: &'a QueryVersion,
+}
+
+/// The queried version, parsed on first need, once per scheme.
+struct QueryVersion {
+    own: std::cell::OnceCell<Option<AnyVersion>>,
+    semver: std::cell::OnceCell<Option<AnyVersion>>,
+}
+
+impl Parsed<'_> {
+    fn query(&self, kind: &RangeType) -> Option<&AnyVersion> {
+        let (cell, eco) = match kind {
+            RangeType::Ecosystem => (&self.query.own, self.ecosystem),
+            RangeType::Semver => (&self.query.semver, &Ecosystem::Npm),
+            RangeType::Git | RangeType::Other(_) => return None,
+        };
+        cell.get_or_init(|| version::parse_for(eco, self.version).ok())
+            .as_ref()
+    }
+}
+
+impl Versions for Parsed<'_> {
+    fn cmp(&self, range: usize, a: Operand, b: Operand) -> Option<Ordering> {
+        let kind = &self.entry.ranges.get(range)?.kind;
+        let value = |o: Operand| match o {
+            Operand::Query => self.query(kind),
+            Operand::Event { range, event } => self.entry.parsed.get(range)?.get(event)?.as_ref(),
+        };
+        value(a)?.partial_cmp(value(b)?)
+    }
+}
+
+/// Parses every event version of an entry for its ecosystem (`None` where
+/// the comparator would answer `None`).
+fn parse_events(ecosystem: Option<&Ecosystem>, ranges: &[Range]) -> Vec<Vec<Option<AnyVersion>>> {
+    ranges
+        .iter()
+        .map(|r| {
+            let eco = ecosystem.and_then(|e| range_ecosystem(&r.kind, e));
+            r.events
+                .iter()
+                .map(|ev| {
+                    let eco = eco?;
+                    version::parse_for(eco, ev.kind()?.version()).ok()
+                })
+                .collect()
+        })
+        .collect()
+}
+
+fn evaluate_entry(e: &Entry, version: &str, versions: &dyn Versions) -> Option<EntryHit> {
     let mut hit = EntryHit {
         fixed: Vec::new(),
         descriptions: Vec::new(),
     };
     let mut affected = false;
-    for r in &e.ranges {
-        let eco = match r.kind {
-            RangeType::Ecosystem => ecosystem,
-            RangeType::Semver => &Ecosystem::Npm,
-            RangeType::Git | RangeType::Other(_) => continue,
-        };
-        if let Some(RangeHit { fixed, description }) = evaluate_range(r, eco, version, cmp) {
+    for (i, r) in e.ranges.iter().enumerate() {
+        if matches!(r.kind, RangeType::Git | RangeType::Other(_)) {
+            continue;
+        }
+        if let Some(RangeHit { fixed, description }) = evaluate_range(r, i, versions) {
             affected = true;
             hit.fixed.extend(fixed);
             hit.descriptions.push(description);
         }
     }
-    if !affected && e.versions.iter().any(|v| v == version) {
+    if !affected && e.lists(version) {
         affected = true;
         hit.descriptions
             .push(format!("{version} is listed in versions[]"));
         // The nearest fix from the ranges, if they name one above the version.
-        for r in &e.ranges {
-            let eco = match r.kind {
-                RangeType::Ecosystem => ecosystem,
-                RangeType::Semver => &Ecosystem::Npm,
-                RangeType::Git | RangeType::Other(_) => continue,
-            };
+        for (i, r) in e.ranges.iter().enumerate() {
+            if matches!(r.kind, RangeType::Git | RangeType::Other(_)) {
+                continue;
+            }
             let best = r
                 .events
                 .iter()
-                .filter_map(|ev| match ev.kind() {
-                    Some(EventKind::Fixed(f)) => Some(f),
-                    _ => None,
-                })
-                .filter(|f| cmp(eco, version, f) == Some(Ordering::Less))
-                .fold(None::<&str>, |best, f| match best {
-                    Some(b) if cmp(eco, b, f) != Some(Ordering::Greater) => Some(b),
-                    _ => Some(f),
-                });
-            hit.fixed.extend(best.map(str::to_owned));
+                .enumerate()
+                .filter(|(_, ev)| matches!(ev.kind(), Some(EventKind::Fixed(_))))
+                .map(|(j, ev)| (Operand::Event { range: i, event: j }, ev))
+                .filter(|(o, _)| versions.cmp(i, Operand::Query, *o) == Some(Ordering::Less))
+                .fold(
+                    None::<(Operand, &crate::osv::Event)>,
+                    |best, (o, ev)| match best {
+                        Some((b, bev)) if versions.cmp(i, b, o) != Some(Ordering::Greater) => {
+                            Some((b, bev))
+                        }
+                        _ => Some((o, ev)),
+                    },
+                );
+            hit.fixed.extend(
+                best.and_then(|(_, ev)| ev.kind())
+                    .map(|k| k.version().to_owned()),
+            );
         }
     }
     affected.then_some(hit)
@@ -402,47 +563,45 @@ struct RangeHit {
     description: String,
 }
 
-/// Orders event versions: `0` (introduced) lowest, `*` (limit) highest.
+/// Orders events: `0` (introduced) lowest, `*` (limit) highest.
 fn cmp_event(
-    eco: &Ecosystem,
-    a: EventKind<'_>,
-    b: EventKind<'_>,
-    cmp: &VersionCmp<'_>,
+    range: usize,
+    a: (usize, EventKind<'_>),
+    b: (usize, EventKind<'_>),
+    versions: &dyn Versions,
 ) -> Option<Ordering> {
     let rank = |e: EventKind<'_>| match e {
         EventKind::Introduced("0") => 0,
         EventKind::Limit("*") => 2,
         _ => 1,
     };
-    match (rank(a), rank(b)) {
-        (1, 1) => cmp(eco, a.version(), b.version()),
+    match (rank(a.1), rank(b.1)) {
+        (1, 1) => versions.cmp(
+            range,
+            Operand::Event { range, event: a.0 },
+            Operand::Event { range, event: b.0 },
+        ),
         (x, y) => Some(x.cmp(&y)),
     }
 }
 
-/// `version` vs an event's version, with the `0` and `*` sentinels.
+/// The version vs an event, with the `0` and `*` sentinels.
 fn cmp_version(
-    eco: &Ecosystem,
-    version: &str,
-    ev: EventKind<'_>,
-    cmp: &VersionCmp<'_>,
+    range: usize,
+    ev: (usize, EventKind<'_>),
+    versions: &dyn Versions,
 ) -> Option<Ordering> {
-    match ev {
+    match ev.1 {
         EventKind::Introduced("0") => Some(Ordering::Greater),
         EventKind::Limit("*") => Some(Ordering::Less),
-        _ => cmp(eco, version, ev.version()),
+        _ => versions.cmp(range, Operand::Query, Operand::Event { range, event: ev.0 }),
     }
 }
 
-fn evaluate_range(
-    r: &Range,
-    eco: &Ecosystem,
-    version: &str,
-    cmp: &VersionCmp<'_>,
-) -> Option<RangeHit> {
-    let mut events: Vec<EventKind<'_>> = Vec::with_capacity(r.events.len());
-    for ev in &r.events {
-        events.push(ev.kind()?);
+fn evaluate_range(r: &Range, range: usize, versions: &dyn Versions) -> Option<RangeHit> {
+    let mut events: Vec<(usize, EventKind<'_>)> = Vec::with_capacity(r.events.len());
+    for (i, ev) in r.events.iter().enumerate() {
+        events.push((i, ev.kind()?));
     }
     // Insertion sort: never panics, whatever the comparator does.
     for i in 1..events.len() {
@@ -451,7 +610,7 @@ fn evaluate_range(
             let (Some(&prev), Some(&cur)) = (events.get(j - 1), events.get(j)) else {
                 break;
             };
-            if cmp_event(eco, prev, cur, cmp)? == Ordering::Greater {
+            if cmp_event(range, prev, cur, versions)? == Ordering::Greater {
                 events.swap(j - 1, j);
                 j -= 1;
             } else {
@@ -463,9 +622,9 @@ fn evaluate_range(
     let mut has_limit = false;
     let mut below_a_limit = false;
     for ev in &events {
-        if let EventKind::Limit(_) = ev {
+        if let EventKind::Limit(_) = ev.1 {
             has_limit = true;
-            if cmp_version(eco, version, *ev, cmp)? == Ordering::Less {
+            if cmp_version(range, *ev, versions)? == Ordering::Less {
                 below_a_limit = true;
             }
         }
@@ -476,11 +635,11 @@ fn evaluate_range(
     let mut vulnerable = false;
     let mut since: Option<usize> = None;
     for (i, ev) in events.iter().enumerate() {
-        let o = match ev {
+        let o = match ev.1 {
             EventKind::Limit(_) => continue,
-            _ => cmp_version(eco, version, *ev, cmp)?,
+            _ => cmp_version(range, *ev, versions)?,
         };
-        match ev {
+        match ev.1 {
             EventKind::Introduced(_) if o != Ordering::Less => {
                 vulnerable = true;
                 since = Some(i);
@@ -494,13 +653,13 @@ fn evaluate_range(
         return None;
     }
     let start = since.unwrap_or(0);
-    let lower = events.get(start).and_then(|e| match e {
+    let lower = events.get(start).and_then(|e| match e.1 {
         EventKind::Introduced("0") => None,
         EventKind::Introduced(x) => Some(format!(">= {x}")),
         _ => None,
     });
-    let upper = events.iter().skip(start + 1).find_map(|e| match e {
-        EventKind::Fixed(f) => Some((Some((*f).to_owned()), format!("< {f}"))),
+    let upper = events.iter().skip(start + 1).find_map(|e| match e.1 {
+        EventKind::Fixed(f) => Some((Some(f.to_owned()), format!("< {f}"))),
         EventKind::LastAffected(l) => Some((None, format!("<= {l}"))),
         _ => None,
     });

@@ -131,9 +131,9 @@ pub enum EventKind<'a> {
     Limit(&'a str),
 }
 
-impl EventKind<'_> {
+impl<'a> EventKind<'a> {
     /// The event's version string.
-    pub fn version(&self) -> &str {
+    pub fn version(&self) -> &'a str {
         match self {
             EventKind::Introduced(v)
             | EventKind::Fixed(v)

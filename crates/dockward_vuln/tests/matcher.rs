@@ -229,3 +229,60 @@ fn name_normalisation() {
     );
     assert_eq!(normalize_name("npm", "Lodash"), "lodash");
 }
+
+/// `matches_versions` (versions parsed when indexed) gives exactly what
+/// `matches` gives with `version::compare` as the comparator, on real
+/// records of every shared export and every version they name, plus
+/// versions that do not parse and a `v`-prefixed Go version.
+#[test]
+fn parsed_matching_equals_matching_with_the_real_comparator() {
+    use std::io::Read;
+    let compare = |e: &Ecosystem, a: &str, b: &str| dockward_vuln::version::compare(e, a, b).ok();
+    let mut index = Index::new();
+    let mut queries = Vec::new();
+    for export in ["AlmaLinux", "Go", "PyPI", "crates.io"] {
+        let path = common::osv_dir().join(export).join("all.zip");
+        let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+        for i in 0..zip.len().min(400) {
+            let mut raw = Vec::new();
+            zip.by_index(i).unwrap().read_to_end(&mut raw).unwrap();
+            let Ok((v, _)) = dockward_vuln::osv::parse_record(&raw, "t") else {
+                continue;
+            };
+            index.add(&v);
+            for a in &v.affected {
+                let Some(p) = &a.package else { continue };
+                let Some(ecosystem) = Ecosystem::from_osv(&p.ecosystem) else {
+                    continue;
+                };
+                let mut versions: Vec<String> = a.versions.iter().take(3).cloned().collect();
+                for r in &a.ranges {
+                    for ev in &r.events {
+                        versions.extend(ev.kind().map(|k| k.version().to_owned()));
+                    }
+                }
+                versions.extend(["not a version!".to_owned(), "0".to_owned()]);
+                for version in versions {
+                    let version = if ecosystem == Ecosystem::Go {
+                        format!("v{version}")
+                    } else {
+                        version
+                    };
+                    queries.push(Query {
+                        ecosystem: ecosystem.clone(),
+                        name: p.name.clone(),
+                        version,
+                    });
+                }
+            }
+        }
+    }
+    assert!(queries.len() > 5_000, "{}", queries.len());
+    let mut found = 0;
+    for q in queries.iter().step_by(3) {
+        let fast = index.matches_versions(q);
+        assert_eq!(fast, index.matches(q, &compare), "{q:?}");
+        found += fast.len();
+    }
+    assert!(found > 1_000, "{found}");
+}
