@@ -20,7 +20,7 @@ use crate::cli::{SbomArgs, SbomFormat, ScanArgs};
 use crate::printer::{self, Printer};
 
 /// A docker-save archive exported from the daemon into the cache directory;
-/// removed when dropped.
+/// removed when dropped (also when the export fails halfway).
 struct Exported(PathBuf);
 
 impl Drop for Exported {
@@ -29,14 +29,35 @@ impl Drop for Exported {
     }
 }
 
-/// The largest image exported from the daemon: the Engine API client holds a
-/// response in memory (see `dockward_probe::engine::MAX_BODY`).
-const MAX_EXPORT: usize = dockward_probe::engine::MAX_BODY;
+/// The largest image exported from the daemon; the body is streamed to a
+/// file, so this bounds disk use, not memory.
+const MAX_EXPORT: u64 = 32 * 1024 * 1024 * 1024;
+
+/// Removes exports left by dockward processes that no longer run (killed,
+/// or interrupted with ctrl-c, which skips destructors). Best effort.
+fn remove_stale_exports(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name
+            .to_str()
+            .and_then(|n| n.strip_prefix("export-")?.strip_suffix(".tar"))
+            .and_then(|p| p.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists() {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
 
 /// `GET /images/{reference}/get` from the daemon (`DOCKER_HOST`, else the
-/// default socket), written to `$XDG_CACHE_HOME/dockward/images/`.
+/// default socket), streamed to `$XDG_CACHE_HOME/dockward/images/`.
 fn export_from_daemon(reference: &str) -> anyhow::Result<Exported> {
-    use dockward_probe::engine::{Client, resolve_endpoint};
+    use dockward_probe::engine::{Client, EngineError, resolve_endpoint};
     let docker_host = std::env::var("DOCKER_HOST").ok();
     let tls = std::env::var("DOCKER_TLS_VERIFY").is_ok_and(|v| !v.is_empty());
     let runtime = std::env::var("XDG_RUNTIME_DIR").ok();
@@ -62,26 +83,35 @@ fn export_from_daemon(reference: &str) -> anyhow::Result<Exported> {
         })
         .collect();
     let version = client.api_version().unwrap_or("1.41").to_owned();
-    let response = client
-        .get_raw(&format!("/v{version}/images/{encoded}/get"))
-        .with_context(|| format!("cannot export `{reference}` from the daemon (images over {} MiB are not supported yet: `docker save` them to a file)", MAX_EXPORT >> 20))?;
-    if response.status != 200 {
-        let message = String::from_utf8_lossy(&response.body);
-        bail!(
-            "the daemon cannot export `{reference}` (HTTP {}): {}",
-            response.status,
-            message.trim()
-        );
-    }
     let xdg = std::env::var("XDG_CACHE_HOME").ok();
     let home = std::env::var("HOME").ok();
     let dir = dockward_vuln::db::default_path(xdg.as_deref(), home.as_deref())
         .and_then(|db| db.parent().map(|d| d.join("images")))
         .ok_or_else(|| anyhow!("cannot find a cache directory: set XDG_CACHE_HOME or HOME"))?;
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create `{}`", dir.display()))?;
+    remove_stale_exports(&dir);
     let path = dir.join(format!("export-{}.tar", std::process::id()));
+    let file = std::fs::File::create(&path)
+        .with_context(|| format!("cannot create `{}`", path.display()))?;
     let exported = Exported(path);
-    std::fs::write(&exported.0, &response.body)
+    let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
+    match client.get_to_writer(
+        &format!("/v{version}/images/{encoded}/get"),
+        &mut out,
+        MAX_EXPORT,
+    ) {
+        Ok(_) => {}
+        Err(EngineError::Status {
+            status, message, ..
+        }) => bail!("the daemon cannot export `{reference}` (HTTP {status}): {message}"),
+        Err(e) => {
+            return Err(anyhow::Error::new(e).context(format!(
+                "cannot export `{reference}` from the daemon into `{}`",
+                exported.0.display()
+            )));
+        }
+    }
+    std::io::Write::flush(&mut out)
         .with_context(|| format!("cannot write `{}`", exported.0.display()))?;
     Ok(exported)
 }

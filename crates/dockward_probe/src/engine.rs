@@ -1,5 +1,8 @@
 //! A small blocking Engine API client: HTTP/1.1 `GET` over the daemon's Unix
 //! socket (or plain TCP), keep-alive, bounded reads, read and write timeouts.
+//! Bodies are read into memory (up to [`MAX_BODY`]) or, for large ones such as
+//! image exports, streamed to a writer ([`Client::get_to_writer`]); both
+//! handle `Content-Length`, chunked and read-until-close bodies.
 //!
 //! Only `GET` is ever sent. TLS endpoints are refused with
 //! [`EngineError::Unsupported`] rather than silently spoken to in clear text.
@@ -131,6 +134,13 @@ pub enum EngineError {
     /// The head or the body is larger than the limits.
     #[error("GET {path}: response larger than {limit} bytes")]
     TooLarge { path: String, limit: usize },
+    /// Writing a streamed body failed (disk full, closed pipe).
+    #[error("GET {path}: cannot write the body")]
+    Write {
+        path: String,
+        #[source]
+        source: io::Error,
+    },
     /// A non-2xx status.
     #[error("GET {path}: HTTP {status}: {message}")]
     Status {
@@ -177,6 +187,17 @@ impl Response {
             .find(|(n, _)| n == name)
             .map(|(_, v)| v.as_str())
     }
+}
+
+/// The head of a response whose body was streamed to a writer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Streamed {
+    /// Status code (2xx).
+    pub status: u16,
+    /// Header names (lower-cased) and values, in order.
+    pub headers: Vec<(String, String)>,
+    /// Body bytes written, de-chunked.
+    pub bytes: u64,
 }
 
 enum Stream {
@@ -302,24 +323,10 @@ impl Client {
     fn get_raw_json(&mut self, path: &str) -> Result<serde_json::Value, EngineError> {
         let response = self.get_raw(path)?;
         if response.status / 100 != 2 {
-            let message = serde_json::from_slice::<serde_json::Value>(&response.body)
-                .ok()
-                .and_then(|v| {
-                    v.get("message")
-                        .and_then(serde_json::Value::as_str)
-                        .map(str::to_owned)
-                })
-                .unwrap_or_else(|| {
-                    String::from_utf8_lossy(&response.body)
-                        .trim()
-                        .chars()
-                        .take(200)
-                        .collect()
-                });
             return Err(EngineError::Status {
                 path: path.to_owned(),
                 status: response.status,
-                message,
+                message: error_message(&response.body),
             });
         }
         serde_json::from_slice(&response.body).map_err(|source| EngineError::Json {
@@ -338,6 +345,40 @@ impl Client {
                 self.attempt(path).map_err(Failure::into_error)
             }
             other => other.map_err(Failure::into_error),
+        }
+    }
+
+    /// `GET path` verbatim and stream a 2xx body into `out`, at most `limit`
+    /// bytes ([`EngineError::TooLarge`] past it; what was written stays in
+    /// `out` for the caller to discard). A non-2xx answer is
+    /// [`EngineError::Status`] with the daemon's message.
+    pub fn get_to_writer(
+        &mut self,
+        path: &str,
+        out: &mut dyn Write,
+        limit: u64,
+    ) -> Result<Streamed, EngineError> {
+        let reused = self.conn.is_some();
+        let mut sink = Sink::Writer { out, limit };
+        let result = match self.attempt_into(path, &mut sink) {
+            Err(Failure::Stale(_)) if reused => {
+                self.conn = None;
+                self.attempt_into(path, &mut sink)
+            }
+            other => other,
+        };
+        let (head, bytes) = result.map_err(Failure::into_error)?;
+        match sink {
+            Sink::Error(body) => Err(EngineError::Status {
+                path: path.to_owned(),
+                status: head.status,
+                message: error_message(&body),
+            }),
+            Sink::Writer { .. } | Sink::Memory(_) => Ok(Streamed {
+                status: head.status,
+                headers: head.headers,
+                bytes,
+            }),
         }
     }
 
@@ -375,10 +416,20 @@ impl Client {
                 set(s.set_write_timeout(Some(self.timeout)))?;
             }
         }
-        Ok(BufReader::new(stream))
+        Ok(BufReader::with_capacity(64 * 1024, stream))
     }
 
     fn attempt(&mut self, path: &str) -> Result<Response, Failure> {
+        let mut body = Vec::new();
+        let (head, _) = self.attempt_into(path, &mut Sink::Memory(&mut body))?;
+        Ok(Response {
+            status: head.status,
+            headers: head.headers,
+            body,
+        })
+    }
+
+    fn attempt_into(&mut self, path: &str, sink: &mut Sink<'_>) -> Result<(Head, u64), Failure> {
         let mut conn = match self.conn.take() {
             Some(c) => c,
             None => self.connect().map_err(Failure::Fatal)?,
@@ -398,12 +449,72 @@ impl Client {
         {
             return Err(Failure::Stale(io_error(path, e)));
         }
-        let (response, reusable) = read_response(&mut conn, path)?;
-        if reusable {
+        let head = read_head(&mut conn, path)?;
+        if head.status / 100 != 2
+            && let Sink::Writer { .. } = sink
+        {
+            *sink = Sink::Error(Vec::new());
+        }
+        let bytes = read_body(&mut conn, path, &head, sink).map_err(Failure::Fatal)?;
+        if head.reusable {
             self.conn = Some(conn);
         }
-        Ok(response)
+        Ok((head, bytes))
     }
+}
+
+/// Where a body goes.
+enum Sink<'a> {
+    /// Into memory, at most [`MAX_BODY`] bytes.
+    Memory(&'a mut Vec<u8>),
+    /// Into a writer, at most `limit` bytes.
+    Writer { out: &'a mut dyn Write, limit: u64 },
+    /// A non-2xx answer to a streamed request: its (small) body, for the message.
+    Error(Vec<u8>),
+}
+
+impl Sink<'_> {
+    fn limit(&self) -> u64 {
+        match self {
+            Self::Writer { limit, .. } => *limit,
+            Self::Memory(_) | Self::Error(_) => MAX_BODY as u64,
+        }
+    }
+
+    fn write(&mut self, bytes: &[u8], path: &str) -> Result<(), EngineError> {
+        match self {
+            Self::Memory(body) => {
+                body.extend_from_slice(bytes);
+                Ok(())
+            }
+            Self::Error(body) => {
+                body.extend_from_slice(bytes);
+                Ok(())
+            }
+            Self::Writer { out, .. } => out.write_all(bytes).map_err(|source| EngineError::Write {
+                path: path.to_owned(),
+                source,
+            }),
+        }
+    }
+}
+
+/// The daemon's `{"message": ...}`, else the body's first 200 characters.
+fn error_message(body: &[u8]) -> String {
+    serde_json::from_slice::<serde_json::Value>(body)
+        .ok()
+        .and_then(|v| {
+            v.get("message")
+                .and_then(serde_json::Value::as_str)
+                .map(str::to_owned)
+        })
+        .unwrap_or_else(|| {
+            String::from_utf8_lossy(body)
+                .trim()
+                .chars()
+                .take(200)
+                .collect()
+        })
 }
 
 /// An error, and whether it happened before the daemon said anything (so the
@@ -491,8 +602,41 @@ pub fn parse_response(bytes: &[u8]) -> Result<Response, EngineError> {
         .map_err(Failure::into_error)
 }
 
-/// Reads a response; returns it and whether the connection can be reused.
+/// Reads a response into memory; returns it and whether the connection can be reused.
 fn read_response<R: BufRead>(reader: &mut R, path: &str) -> Result<(Response, bool), Failure> {
+    let head = read_head(reader, path)?;
+    let mut body = Vec::new();
+    read_body(reader, path, &head, &mut Sink::Memory(&mut body)).map_err(Failure::Fatal)?;
+    Ok((
+        Response {
+            status: head.status,
+            headers: head.headers,
+            body,
+        },
+        head.reusable,
+    ))
+}
+
+/// How a body is delimited.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Framing {
+    None,
+    Chunked,
+    Length(u64),
+    UntilClose,
+}
+
+/// A status line and headers.
+struct Head {
+    status: u16,
+    headers: Vec<(String, String)>,
+    framing: Framing,
+    /// Whether the connection can carry another request after the body.
+    reusable: bool,
+}
+
+/// Reads the status line and headers (interim 1xx responses skipped).
+fn read_head<R: BufRead>(reader: &mut R, path: &str) -> Result<Head, Failure> {
     let malformed = |reason: &str| EngineError::Malformed {
         path: path.to_owned(),
         reason: reason.to_owned(),
@@ -564,53 +708,102 @@ fn read_response<R: BufRead>(reader: &mut R, path: &str) -> Result<(Response, bo
     };
     let chunked =
         header("transfer-encoding").is_some_and(|v| v.to_ascii_lowercase().contains("chunked"));
-    let body = if status == 204 || status == 304 {
-        Vec::new()
+    let framing = if status == 204 || status == 304 {
+        Framing::None
     } else if chunked {
-        read_chunked(reader, path).map_err(Failure::Fatal)?
+        Framing::Chunked
     } else if let Some(length) = header("content-length") {
-        let length: usize = length
-            .trim()
-            .parse()
-            .map_err(|_| Failure::Fatal(malformed("bad Content-Length")))?;
-        if length > MAX_BODY {
-            return Err(Failure::Fatal(EngineError::TooLarge {
-                path: path.to_owned(),
-                limit: MAX_BODY,
-            }));
-        }
-        let mut body = vec![0; length];
-        reader
-            .read_exact(&mut body)
-            .map_err(|e| Failure::Fatal(io_error(path, e)))?;
-        body
+        Framing::Length(
+            length
+                .trim()
+                .parse()
+                .map_err(|_| Failure::Fatal(malformed("bad Content-Length")))?,
+        )
     } else {
         reusable = false;
-        let mut body = Vec::new();
-        let limit = u64::try_from(MAX_BODY).unwrap_or(u64::MAX) + 1;
-        reader
-            .take(limit)
-            .read_to_end(&mut body)
-            .map_err(|e| Failure::Fatal(io_error(path, e)))?;
-        if body.len() > MAX_BODY {
-            return Err(Failure::Fatal(EngineError::TooLarge {
-                path: path.to_owned(),
-                limit: MAX_BODY,
-            }));
-        }
-        body
+        Framing::UntilClose
     };
-    Ok((
-        Response {
-            status,
-            headers,
-            body,
-        },
+    Ok(Head {
+        status,
+        headers,
+        framing,
         reusable,
-    ))
+    })
 }
 
-fn read_chunked<R: BufRead>(reader: &mut R, path: &str) -> Result<Vec<u8>, EngineError> {
+fn too_large(path: &str, limit: u64) -> EngineError {
+    EngineError::TooLarge {
+        path: path.to_owned(),
+        limit: usize::try_from(limit).unwrap_or(usize::MAX),
+    }
+}
+
+/// Copies exactly `n` bytes (or, with `n` = `None`, up to end of input) from
+/// `reader` to `sink`. Returns the count.
+fn copy_exact<R: BufRead>(
+    reader: &mut R,
+    path: &str,
+    n: Option<u64>,
+    sink: &mut Sink<'_>,
+) -> Result<u64, EngineError> {
+    let mut copied = 0u64;
+    loop {
+        if n.is_some_and(|n| copied == n) {
+            return Ok(copied);
+        }
+        let available = reader.fill_buf().map_err(|e| io_error(path, e))?;
+        if available.is_empty() {
+            return match n {
+                None => Ok(copied),
+                Some(_) => Err(EngineError::Truncated {
+                    path: path.to_owned(),
+                }),
+            };
+        }
+        let want = n.map_or(available.len() as u64, |n| n - copied);
+        let take = usize::try_from(want)
+            .unwrap_or(usize::MAX)
+            .min(available.len());
+        sink.write(available.get(..take).unwrap_or_default(), path)?;
+        reader.consume(take);
+        copied += take as u64;
+    }
+}
+
+/// Reads the body `head` announces into `sink`, bounded by the sink's limit.
+fn read_body<R: BufRead>(
+    reader: &mut R,
+    path: &str,
+    head: &Head,
+    sink: &mut Sink<'_>,
+) -> Result<u64, EngineError> {
+    let limit = sink.limit();
+    match head.framing {
+        Framing::None => Ok(0),
+        Framing::Length(length) => {
+            if length > limit {
+                return Err(too_large(path, limit));
+            }
+            copy_exact(reader, path, Some(length), sink)
+        }
+        Framing::UntilClose => {
+            let mut bounded = reader.take(limit + 1);
+            let n = copy_exact(&mut bounded, path, None, sink)?;
+            if n > limit {
+                return Err(too_large(path, limit));
+            }
+            Ok(n)
+        }
+        Framing::Chunked => read_chunked(reader, path, sink, limit),
+    }
+}
+
+fn read_chunked<R: BufRead>(
+    reader: &mut R,
+    path: &str,
+    sink: &mut Sink<'_>,
+    limit: u64,
+) -> Result<u64, EngineError> {
     let malformed = |reason: &str| EngineError::Malformed {
         path: path.to_owned(),
         reason: reason.to_owned(),
@@ -618,32 +811,26 @@ fn read_chunked<R: BufRead>(reader: &mut R, path: &str) -> Result<Vec<u8>, Engin
     let truncated = || EngineError::Truncated {
         path: path.to_owned(),
     };
-    let mut body = Vec::new();
-    let mut budget = MAX_HEAD;
+    let mut total = 0u64;
     loop {
+        // Each chunk-size line and the trailers get their own head budget.
+        let mut budget = MAX_HEAD;
         let line = read_line(reader, &mut budget, path)?.ok_or_else(truncated)?;
         let line = String::from_utf8_lossy(&line);
         let size = line.split(';').next().unwrap_or_default().trim();
-        let size = usize::from_str_radix(size, 16).map_err(|_| malformed("bad chunk size"))?;
+        let size = u64::from_str_radix(size, 16).map_err(|_| malformed("bad chunk size"))?;
         if size == 0 {
             // Trailers, up to the empty line.
             while !read_line(reader, &mut budget, path)?
                 .ok_or_else(truncated)?
                 .is_empty()
             {}
-            return Ok(body);
+            return Ok(total);
         }
-        if size > MAX_BODY.saturating_sub(body.len()) {
-            return Err(EngineError::TooLarge {
-                path: path.to_owned(),
-                limit: MAX_BODY,
-            });
+        if size > limit.saturating_sub(total) {
+            return Err(too_large(path, limit));
         }
-        let start = body.len();
-        body.resize(start + size, 0);
-        reader
-            .read_exact(body.get_mut(start..).unwrap_or_default())
-            .map_err(|e| io_error(path, e))?;
+        total += copy_exact(reader, path, Some(size), sink)?;
         let end = read_line(reader, &mut budget, path)?.ok_or_else(truncated)?;
         if !end.is_empty() {
             return Err(malformed("chunk not followed by CRLF"));
@@ -785,6 +972,130 @@ mod tests {
             Err(EngineError::InvalidEndpoint { .. })
         ));
         assert_eq!(Endpoint::Unix("/a".into()).to_string(), "unix:///a");
+    }
+
+    /// A Unix-socket server answering one connection's requests with
+    /// `responses`, in order.
+    fn serve(responses: Vec<Vec<u8>>) -> (tempfile::TempDir, Client) {
+        let dir = tempfile::tempdir().unwrap();
+        let sock = dir.path().join("d.sock");
+        let listener = std::os::unix::net::UnixListener::bind(&sock).unwrap();
+        std::thread::spawn(move || {
+            let (stream, _) = listener.accept().unwrap();
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut out = stream;
+            for response in responses {
+                let mut line = String::new();
+                loop {
+                    line.clear();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                        return;
+                    }
+                    if line == "\r\n" {
+                        break;
+                    }
+                }
+                if out.write_all(&response).is_err() {
+                    return;
+                }
+            }
+        });
+        let client = Client::new(Endpoint::Unix(sock), Duration::from_secs(10));
+        (dir, client)
+    }
+
+    fn chunked(body: &[u8], chunk: usize) -> Vec<u8> {
+        let mut out = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n".to_vec();
+        for c in body.chunks(chunk) {
+            out.extend(format!("{:x}\r\n", c.len()).as_bytes());
+            out.extend(c);
+            out.extend(b"\r\n");
+        }
+        out.extend(b"0\r\n\r\n");
+        out
+    }
+
+    #[test]
+    fn large_chunked_bodies_stream_to_a_writer_and_the_connection_is_reused() {
+        // Many small chunks: more chunk-size lines than one head budget holds.
+        let body: Vec<u8> = (0..3_000_000u32).map(|i| (i % 251) as u8).collect();
+        let mut plain =
+            format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n", 70_000).into_bytes();
+        plain.extend(std::iter::repeat_n(7u8, 70_000));
+        let (_dir, mut client) = serve(vec![chunked(&body, 100), plain]);
+        let mut out = Vec::new();
+        let streamed = client
+            .get_to_writer("/images/x/get", &mut out, 1 << 30)
+            .unwrap();
+        assert_eq!(streamed.status, 200);
+        assert_eq!(streamed.bytes, body.len() as u64);
+        assert!(out == body);
+        let mut out = Vec::new();
+        let streamed = client.get_to_writer("/again", &mut out, 1 << 30).unwrap();
+        assert_eq!((streamed.bytes, out.len()), (70_000, 70_000));
+    }
+
+    /// A writer that always fails, like a full disk.
+    struct Full;
+
+    impl Write for Full {
+        fn write(&mut self, _: &[u8]) -> io::Result<usize> {
+            Err(io::Error::other("no space left on device"))
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn streaming_limits_errors_and_statuses() {
+        let body = vec![1u8; 10_000];
+        let (_dir, mut client) = serve(vec![chunked(&body, 1000)]);
+        let err = client
+            .get_to_writer("/x", &mut Vec::new(), 5_000)
+            .unwrap_err();
+        assert!(
+            matches!(err, EngineError::TooLarge { limit: 5_000, .. }),
+            "{err}"
+        );
+
+        let mut length = b"HTTP/1.1 200 OK\r\nContent-Length: 10000\r\n\r\n".to_vec();
+        length.extend(&body);
+        let (_dir, mut client) = serve(vec![length.clone()]);
+        let err = client
+            .get_to_writer("/x", &mut Vec::new(), 9_999)
+            .unwrap_err();
+        assert!(matches!(err, EngineError::TooLarge { .. }), "{err}");
+
+        let (_dir, mut client) = serve(vec![{
+            let msg = "{\"message\":\"No such image: nope:1\"}\n";
+            format!(
+                "HTTP/1.1 404 Not Found\r\nContent-Length: {}\r\n\r\n{msg}",
+                msg.len()
+            )
+            .into_bytes()
+        }]);
+        let err = client
+            .get_to_writer("/images/nope/get", &mut Vec::new(), 1 << 20)
+            .unwrap_err();
+        assert!(
+            matches!(&err, EngineError::Status { status: 404, message, .. } if message == "No such image: nope:1"),
+            "{err}"
+        );
+
+        // The daemon closes halfway through a chunked body.
+        let mut cut = chunked(&body, 1000);
+        cut.truncate(cut.len() / 2);
+        let (_dir, mut client) = serve(vec![cut]);
+        let err = client
+            .get_to_writer("/x", &mut Vec::new(), 1 << 20)
+            .unwrap_err();
+        assert!(matches!(err, EngineError::Truncated { .. }), "{err}");
+
+        // The writer fails (disk full).
+        let (_dir, mut client) = serve(vec![length]);
+        let err = client.get_to_writer("/x", &mut Full, 1 << 20).unwrap_err();
+        assert!(matches!(err, EngineError::Write { .. }), "{err}");
     }
 
     #[test]
