@@ -565,7 +565,8 @@ impl Store {
     ///
     /// `fill` stores the new export's records through [`Store::import_batch`]
     /// (normally via [`crate::import::import_update`]); the id of every record
-    /// it offers is noted, stored or not. Then, in the same transaction:
+    /// it offers is noted, stored or not (and those passed to [`Store::keep`]).
+    /// Then, in the same transaction:
     /// - records that the new export does not hold, and that either have an
     ///   affected entry in the ecosystem (`PyPI`; `AlmaLinux` and every
     ///   `AlmaLinux:<release>`) or were held by this export before, stop being
@@ -616,6 +617,19 @@ impl Store {
             let _ = self.conn.execute_batch("ROLLBACK");
         }
         finished
+    }
+
+    /// Inside [`Store::replace_source`]: counts `id` as held by the new
+    /// export although it was not stored (an invalid new version of it), so
+    /// the stored version stays. Outside it, does nothing.
+    pub fn keep(&mut self, id: &str) -> Result<(), DbError> {
+        if self.tracking {
+            self.conn
+                .prepare_cached("INSERT OR IGNORE INTO temp.update_seen (id) VALUES (?1)")
+                .and_then(|mut s| s.execute(params![id]))
+                .map_err(self.err())?;
+        }
+        Ok(())
     }
 
     fn finish_replace(

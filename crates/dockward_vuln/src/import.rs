@@ -148,7 +148,8 @@ pub struct UpdateReport {
 /// Stricter than [`import_path`]: an archive that cannot be read, a member
 /// that cannot be decompressed (truncated download, bad CRC) or an archive
 /// without any valid record stops the update and leaves the store unchanged.
-/// Invalid records are still skipped and reported.
+/// Invalid records are still skipped and reported; when their id can be
+/// read, the stored version of that record is kept.
 pub fn import_update(
     store: &mut Store,
     ecosystem: &str,
@@ -399,6 +400,13 @@ impl Importer<'_, '_> {
                 }
                 self.report.skipped += 1;
                 self.report.errors.push(skip_message(&e));
+                // An update keeps the stored version of a record whose new
+                // version is invalid, rather than deleting it.
+                if self.strict
+                    && let Some(id) = e.id()
+                {
+                    self.store.keep(id)?;
+                }
             }
         }
         Ok(())

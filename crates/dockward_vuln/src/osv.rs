@@ -199,6 +199,17 @@ pub enum OsvError {
     },
 }
 
+impl OsvError {
+    /// The id of the rejected record, when it could be read.
+    pub fn id(&self) -> Option<&str> {
+        match self {
+            OsvError::Json { id, .. } => id.as_deref(),
+            OsvError::EmptyId { .. } => None,
+            OsvError::BadEvent { id, .. } | OsvError::NoEvents { id, .. } => Some(id),
+        }
+    }
+}
+
 fn id_suffix(id: Option<&str>) -> String {
     id.map(|i| format!(" ({i})")).unwrap_or_default()
 }

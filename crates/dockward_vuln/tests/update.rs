@@ -229,3 +229,49 @@ fn a_version_1_store_is_read_as_is_and_migrated_when_written() {
     update(&mut store, "crates.io", &zip, 10).unwrap();
     assert_eq!(store.updates().unwrap().len(), 1);
 }
+
+#[test]
+fn an_invalid_new_version_keeps_the_stored_record() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&tmp.path().join("vuln.db")).unwrap();
+    let first = tmp.path().join("first.zip");
+    subset(
+        "Go",
+        5,
+        &[],
+        &[("GHSA-test-both-ecos.json", SHARED)],
+        &first,
+    );
+    update(&mut store, "Go", &first, 1).unwrap();
+    let stored = store.raw_record("GHSA-test-both-ecos").unwrap().unwrap();
+    // Upstream's new version has an event with two keys: invalid, skipped.
+    let broken = SHARED.replace("2024-05-01", "2024-06-01").replacen(
+        r#"{"fixed":"1.2.0"}"#,
+        r#"{"fixed":"1.2.0","introduced":"1.0"}"#,
+        1,
+    );
+    let second = tmp.path().join("second.zip");
+    subset(
+        "Go",
+        5,
+        &[],
+        &[("GHSA-test-both-ecos.json", &broken)],
+        &second,
+    );
+    let report = import_update(
+        &mut store,
+        "Go",
+        "https://mirror.test/Go/all.zip",
+        &second,
+        Limits::default(),
+        2,
+        &mut |_| {},
+    )
+    .unwrap();
+    assert_eq!(report.import.skipped, 1, "{:?}", report.import.errors);
+    assert_eq!(report.replace.removed, 0);
+    assert_eq!(
+        store.raw_record("GHSA-test-both-ecos").unwrap().unwrap(),
+        stored
+    );
+}
