@@ -179,6 +179,27 @@ impl Drop for TempFile {
     }
 }
 
+/// Removes downloads left by `db update` processes that no longer run
+/// (killed, or interrupted with ctrl-c, which skips destructors). Best effort.
+fn remove_stale_downloads(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name
+            .to_str()
+            .and_then(|n| n.strip_prefix(".download-")?.split('-').next())
+            .and_then(|p| p.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists() {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
 /// Streams `url` into `dest` (at most `cap` bytes). Returns the byte count.
 fn download(agent: &ureq::Agent, url: &str, dest: &Path, cap: u64) -> anyhow::Result<u64> {
     let mut response = agent
@@ -281,6 +302,7 @@ fn update(db: Option<&Path>, names: &[String], mirror: Option<&str>) -> anyhow::
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
         .map_or_else(|| PathBuf::from("."), Path::to_owned);
+    remove_stale_downloads(&dir);
     let agent = agent(loopback);
     let mut out = String::new();
     let mut failed = 0;

@@ -194,6 +194,9 @@ fn update_then_a_record_removed_upstream_disappears() {
     mirror.serve("crates.io", Reply::Ok(crates));
     let tmp = tempfile::tempdir().expect("tempdir");
     let db = tmp.path().join("cache/vuln.db");
+    // A download left by a killed run (no such process): swept away.
+    std::fs::create_dir_all(tmp.path().join("cache")).expect("mkdir");
+    std::fs::write(tmp.path().join("cache/.download-999999999-Go.zip"), b"x").expect("write");
 
     let (code, stdout, stderr) = update(&db, &mirror, &["Go", "CRATES.IO"]);
     assert_eq!(code, 0, "{stdout}\n{stderr}");
