@@ -220,12 +220,20 @@ pub const WATCHED_NETWORK_CRATES: &[&str] = &[
 /// directly, and why. Everything else stays offline by construction (the
 /// Engine API client in `dockward_probe` speaks HTTP/1.1 over the daemon's
 /// socket itself).
-pub const NETWORK_CRATES: &[(&str, &str, &str)] = &[(
-    "dockward",
-    "ureq",
-    "`dockward db update` downloads the OSV ecosystem exports over HTTPS \
-     (blocking; rustls with ring and the webpki roots: no OpenSSL, no aws-lc C build)",
-)];
+pub const NETWORK_CRATES: &[(&str, &str, &str)] = &[
+    (
+        "dockward",
+        "ureq",
+        "`dockward db update` downloads the OSV ecosystem exports over HTTPS \
+         (blocking; rustls with ring and the webpki roots: no OpenSSL, no aws-lc C build)",
+    ),
+    (
+        "dockward",
+        "rustls",
+        "dev-dependency only: tests serve a TLS mirror on 127.0.0.1 to check `db update`'s \
+         certificate handling (`--ca-file`, unknown issuers refused)",
+    ),
+];
 
 /// Every dependency name (under its `package` name) of a manifest, in any
 /// dependency table.

@@ -361,6 +361,10 @@ pub enum DbCommand {
         /// 127.0.0.1/localhost): `{URL}/{Ecosystem}/all.zip`.
         #[arg(long, value_name = "URL")]
         mirror: Option<String>,
+        /// Trust the CA certificates of this PEM file instead of the bundled
+        /// Mozilla roots (a TLS-intercepting proxy, an internal mirror).
+        #[arg(long, value_name = "FILE", env = "DOCKWARD_CA_FILE")]
+        ca_file: Option<PathBuf>,
     },
     /// Ecosystems, record counts, last update times and the database's location.
     Status {

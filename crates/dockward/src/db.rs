@@ -56,7 +56,13 @@ pub fn run(args: &DbArgs) -> anyhow::Result<Status> {
             db,
             ecosystems,
             mirror,
-        } => update(db.as_deref(), ecosystems, mirror.as_deref()),
+            ca_file,
+        } => update(
+            db.as_deref(),
+            ecosystems,
+            mirror.as_deref(),
+            ca_file.as_deref(),
+        ),
         DbCommand::Status { db, json } => status(db.as_deref(), *json),
     }
 }
@@ -116,31 +122,73 @@ fn export_name(name: &str) -> Option<String> {
         .map(str::to_owned)
 }
 
+/// How the base URL is reached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Access {
+    /// Plain `http://` (loopback only).
+    plain: bool,
+    /// A loopback host: never through a proxy.
+    loopback: bool,
+}
+
+fn is_loopback(rest: &str) -> bool {
+    let authority = rest.split('/').next().unwrap_or_default();
+    let host = if let Some(v6) = authority.strip_prefix('[') {
+        v6.split(']').next().unwrap_or_default()
+    } else {
+        authority.split(':').next().unwrap_or_default()
+    };
+    matches!(host, "127.0.0.1" | "localhost" | "::1")
+}
+
 /// The base URL: `OSV_BASE`, or a mirror. `http://` only for loopback hosts
 /// (tests, local mirrors); otherwise `https://`.
-fn base_url(mirror: Option<&str>) -> anyhow::Result<(String, bool)> {
+fn base_url(mirror: Option<&str>) -> anyhow::Result<(String, Access)> {
     let Some(mirror) = mirror else {
-        return Ok((OSV_BASE.to_owned(), false));
+        let access = Access {
+            plain: false,
+            loopback: false,
+        };
+        return Ok((OSV_BASE.to_owned(), access));
     };
     let base = mirror.trim().trim_end_matches('/');
     if let Some(rest) = base.strip_prefix("http://") {
-        let authority = rest.split('/').next().unwrap_or_default();
-        let host = if let Some(v6) = authority.strip_prefix('[') {
-            v6.split(']').next().unwrap_or_default()
-        } else {
-            authority.split(':').next().unwrap_or_default()
-        };
-        if matches!(host, "127.0.0.1" | "localhost" | "::1") {
-            return Ok((base.to_owned(), true));
+        if is_loopback(rest) {
+            let access = Access {
+                plain: true,
+                loopback: true,
+            };
+            return Ok((base.to_owned(), access));
         }
         bail!(
             "--mirror {mirror}: plain http:// is accepted only for 127.0.0.1, ::1 and localhost; use https://"
         );
     }
-    if base.strip_prefix("https://").is_some_and(|r| !r.is_empty()) {
-        return Ok((base.to_owned(), false));
+    if let Some(rest) = base.strip_prefix("https://").filter(|r| !r.is_empty()) {
+        let access = Access {
+            plain: false,
+            loopback: is_loopback(rest),
+        };
+        return Ok((base.to_owned(), access));
     }
     bail!("--mirror {mirror}: not an https:// URL")
+}
+
+/// The CA certificates of a PEM file (`--ca-file`).
+fn ca_roots(path: &Path) -> anyhow::Result<ureq::tls::RootCerts> {
+    let pem = std::fs::read(path).with_context(|| format!("cannot read `{}`", path.display()))?;
+    let mut certs = Vec::new();
+    for item in ureq::tls::parse_pem(&pem) {
+        if let ureq::tls::PemItem::Certificate(c) =
+            item.with_context(|| format!("`{}` is not valid PEM", path.display()))?
+        {
+            certs.push(c);
+        }
+    }
+    if certs.is_empty() {
+        bail!("`{}` holds no PEM certificate", path.display());
+    }
+    Ok(ureq::tls::RootCerts::new_with_certs(&certs))
 }
 
 /// `{base}/{Ecosystem}/all.zip`, the name percent-encoded (`Rocky%20Linux`).
@@ -156,17 +204,26 @@ fn export_url(base: &str, ecosystem: &str) -> String {
     format!("{base}/{name}/all.zip")
 }
 
-fn agent(loopback: bool) -> ureq::Agent {
+fn agent(access: Access, roots: Option<ureq::tls::RootCerts>) -> ureq::Agent {
+    let mut tls = ureq::tls::TlsConfig::builder();
+    if let Some(roots) = roots {
+        tls = tls.root_certs(roots);
+    }
     let config = ureq::Agent::config_builder()
+        .tls_config(tls.build())
         .http_status_as_error(false)
-        .https_only(!loopback)
+        .https_only(!access.plain)
         .user_agent(format!("dockward/{}", env!("CARGO_PKG_VERSION")))
         .timeout_connect(Some(Duration::from_secs(30)))
         .timeout_recv_response(Some(Duration::from_mins(1)))
         .timeout_per_read(Some(Duration::from_mins(1)));
     // A loopback mirror is never reached through a proxy; otherwise
     // ALL_PROXY / HTTPS_PROXY / HTTP_PROXY (and NO_PROXY) apply, as ureq reads them.
-    let config = if loopback { config.proxy(None) } else { config };
+    let config = if access.loopback {
+        config.proxy(None)
+    } else {
+        config
+    };
     config.build().new_agent()
 }
 
@@ -279,7 +336,12 @@ fn update_one(
     ))
 }
 
-fn update(db: Option<&Path>, names: &[String], mirror: Option<&str>) -> anyhow::Result<Status> {
+fn update(
+    db: Option<&Path>,
+    names: &[String],
+    mirror: Option<&str>,
+    ca_file: Option<&Path>,
+) -> anyhow::Result<Status> {
     let mut ecosystems = Vec::new();
     for name in names {
         let Some(export) = export_name(name) else {
@@ -295,7 +357,8 @@ fn update(db: Option<&Path>, names: &[String], mirror: Option<&str>) -> anyhow::
     if ecosystems.is_empty() {
         ecosystems = DEFAULT_ECOSYSTEMS.iter().map(|&e| e.to_owned()).collect();
     }
-    let (base, loopback) = base_url(mirror)?;
+    let (base, access) = base_url(mirror)?;
+    let roots = ca_file.map(ca_roots).transpose()?;
     let path = db_path(db)?;
     let mut store = open_for_writing(&path)?;
     let dir = path
@@ -303,7 +366,7 @@ fn update(db: Option<&Path>, names: &[String], mirror: Option<&str>) -> anyhow::
         .filter(|d| !d.as_os_str().is_empty())
         .map_or_else(|| PathBuf::from("."), Path::to_owned);
     remove_stale_downloads(&dir);
-    let agent = agent(loopback);
+    let agent = agent(access, roots);
     let mut out = String::new();
     let mut failed = 0;
     for ecosystem in &ecosystems {
@@ -470,20 +533,32 @@ mod tests {
 
     #[test]
     fn mirrors_and_names() {
-        assert_eq!(base_url(None).unwrap(), (OSV_BASE.to_owned(), false));
+        let remote = Access {
+            plain: false,
+            loopback: false,
+        };
+        assert_eq!(base_url(None).unwrap(), (OSV_BASE.to_owned(), remote));
         assert_eq!(
             base_url(Some("http://127.0.0.1:8080/osv/")).unwrap(),
-            ("http://127.0.0.1:8080/osv".to_owned(), true)
+            (
+                "http://127.0.0.1:8080/osv".to_owned(),
+                Access {
+                    plain: true,
+                    loopback: true
+                }
+            )
         );
-        assert!(base_url(Some("http://localhost")).unwrap().1);
-        assert!(base_url(Some("http://[::1]:9/")).unwrap().1);
+        assert!(base_url(Some("http://localhost")).unwrap().1.plain);
+        assert!(base_url(Some("http://[::1]:9/")).unwrap().1.plain);
         assert!(base_url(Some("http://example.com")).is_err());
         assert!(base_url(Some("http://127.0.0.1.example.com")).is_err());
         assert!(base_url(Some("ftp://127.0.0.1")).is_err());
         assert_eq!(
             base_url(Some("https://mirror.example/osv")).unwrap(),
-            ("https://mirror.example/osv".to_owned(), false)
+            ("https://mirror.example/osv".to_owned(), remote)
         );
+        let local = base_url(Some("https://127.0.0.1:8443")).unwrap().1;
+        assert!(local.loopback && !local.plain);
         assert_eq!(
             export_url(OSV_BASE, "Rocky Linux"),
             format!("{OSV_BASE}/Rocky%20Linux/all.zip")

@@ -380,3 +380,122 @@ fn status_warns_about_updates_older_than_a_week() {
     assert_eq!(status["updates"][0]["stale"], true);
     assert!(status["updates"][0]["age_seconds"].as_i64().expect("age") >= 9 * 86_400);
 }
+
+/// A mirror over TLS on 127.0.0.1 with a certificate of the test CA
+/// (`tests/fixtures/tls`), serving `GET /Go/all.zip` from `body`.
+fn tls_mirror(body: Vec<u8>) -> String {
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+    let cert = CertificateDer::from(include_bytes!("fixtures/tls/server.der").to_vec());
+    let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(
+        include_bytes!("fixtures/tls/server.key.der").to_vec(),
+    ));
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = Arc::new(
+        rustls::ServerConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .expect("versions")
+            .with_no_client_auth()
+            .with_single_cert(vec![cert], key)
+            .expect("certificate"),
+    );
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let url = format!("https://{}", listener.local_addr().expect("addr"));
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(stream) = stream else { continue };
+            let _ = stream.set_read_timeout(Some(std::time::Duration::from_secs(10)));
+            let Ok(conn) = rustls::ServerConnection::new(Arc::clone(&config)) else {
+                continue;
+            };
+            let mut tls = rustls::StreamOwned::new(conn, stream);
+            let mut head = Vec::new();
+            let mut byte = [0u8; 1];
+            // A client that refuses the certificate ends the handshake here.
+            while !head.ends_with(b"\r\n\r\n") {
+                match tls.read(&mut byte) {
+                    Ok(1) => head.push(byte[0]),
+                    _ => break,
+                }
+            }
+            if !head.ends_with(b"\r\n\r\n") {
+                continue;
+            }
+            let ok = head.starts_with(b"GET /Go/all.zip ");
+            let reply = if ok {
+                let mut r = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                    body.len()
+                )
+                .into_bytes();
+                r.extend(&body);
+                r
+            } else {
+                b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_vec()
+            };
+            let _ = tls.write_all(&reply);
+            tls.conn.send_close_notify();
+            let _ = tls.flush();
+        }
+    });
+    url
+}
+
+#[test]
+fn https_mirrors_are_verified_and_ca_file_adds_trust() {
+    let (go, _) = export("Go", 10, &[]);
+    let url = tls_mirror(go);
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let db = tmp.path().join("vuln.db");
+    let db_arg = db.to_str().expect("path");
+    let ca = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tls/ca.pem");
+    let ca_arg = ca.to_str().expect("path");
+
+    // The test CA is not among the bundled roots: refused.
+    let (code, stdout, stderr) = dockward(&[
+        "db",
+        "update",
+        "--db",
+        db_arg,
+        "--mirror",
+        &url,
+        "--ecosystem",
+        "Go",
+    ]);
+    assert_eq!(code, 2, "{stdout}\n{stderr}");
+    assert!(
+        stderr.contains("invalid peer certificate: UnknownIssuer"),
+        "{stderr}"
+    );
+    assert!(stdout.contains("0 of 1 ecosystems updated"), "{stdout}");
+
+    let (code, stdout, stderr) = dockward(&[
+        "db",
+        "update",
+        "--db",
+        db_arg,
+        "--mirror",
+        &url,
+        "--ecosystem",
+        "Go",
+        "--ca-file",
+        ca_arg,
+    ]);
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    assert!(stdout.contains("Go: 10 records (10 new"), "{stdout}");
+    let status = status_json(&db);
+    assert_eq!(status["updates"][0]["source"], format!("{url}/Go/all.zip"));
+
+    // A file without certificates is a usage error, before any download.
+    let (code, _, stderr) = dockward(&[
+        "db",
+        "update",
+        "--db",
+        db_arg,
+        "--mirror",
+        &url,
+        "--ca-file",
+        db_arg,
+    ]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("holds no PEM certificate"), "{stderr}");
+}
