@@ -9,7 +9,6 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, anyhow, bail};
 use dockward_diagnostics::{Diagnostic, Location, Report, Severity, Subject, ToolInfo};
 use dockward_oci::{Image, Limits, Platform, ReadOptions};
-use dockward_rules::config::FailOn;
 use dockward_sbom::{Catalog, ImageMeta};
 use dockward_vuln::db::Store;
 use dockward_vuln::matcher::Query;
@@ -156,7 +155,7 @@ pub fn sbom(args: &SbomArgs) -> anyhow::Result<Status> {
 }
 
 /// The current time as RFC 3339 UTC (seconds), from the system clock.
-fn rfc3339_now() -> String {
+pub(crate) fn rfc3339_now() -> String {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
@@ -330,6 +329,7 @@ fn queries(catalog: &Catalog) -> Vec<(usize, Query)> {
 
 /// Runs `dockward scan`.
 pub fn scan(args: &ScanArgs) -> anyhow::Result<Status> {
+    let suppressors = crate::scan_report::Suppressors::load(args)?;
     let path = db_path(args.db.as_deref())?;
     if !path.exists() {
         bail!(
@@ -358,9 +358,9 @@ pub fn scan(args: &ScanArgs) -> anyhow::Result<Status> {
     let meta = registry
         .get(dockward_rules::Rule::VulnerablePackage)
         .ok_or_else(|| anyhow!("the vulnerability rule is not registered"))?;
-    let mut diagnostics = Vec::new();
+    let mut vulns = Vec::new();
+    let mut merged_ids = Vec::new();
     for (i, query) in queries(&catalog) {
-        let package = &catalog.packages[i];
         for m in index.matches(&query, &compare) {
             if args.ignore_unfixed && !m.is_fixed() {
                 continue;
@@ -369,37 +369,16 @@ pub fn scan(args: &ScanArgs) -> anyhow::Result<Status> {
             if !args.severity.is_empty() && !args.severity.contains(&sev) {
                 continue;
             }
-            let fixed = if m.fixed_versions.is_empty() {
-                "no fixed version".to_owned()
-            } else {
-                format!("fixed in {}", m.fixed_versions.join(", "))
-            };
-            let layer = package
-                .layer
-                .map(|l| format!(" (layer {l})"))
-                .unwrap_or_default();
-            diagnostics.push(Diagnostic {
-                rule: &meta.descriptor,
-                severity: sev,
-                message: format!(
-                    "{} {} is affected by {}{}; {fixed}{layer}",
-                    package.name,
-                    package.version,
-                    m.advisory_id,
-                    m.summary
-                        .as_deref()
-                        .map(|s| format!(": {s}"))
-                        .unwrap_or_default(),
-                ),
-                location: Location::Object {
-                    kind: "package".to_owned(),
-                    name: package.purl.clone(),
-                },
-                suppression: None,
-                aliases: m.aliases.clone(),
-            });
+            vulns.push(crate::scan_report::Vuln::new(i, &m, sev));
+            merged_ids.push(m.advisory_ids.clone());
         }
     }
+    crate::scan_report::enrich(&mut vulns, &merged_ids, &store);
+    // The vulnerabilities come first, in the order of `vulns`.
+    let mut diagnostics: Vec<Diagnostic> = vulns
+        .iter()
+        .map(|v| v.diagnostic(&meta.descriptor, &catalog.packages[v.package]))
+        .collect();
     let registry_ref = &registry;
     let mut rules = vec![&meta.descriptor];
     for finding in image_findings(&args.target, &image) {
@@ -438,33 +417,15 @@ pub fn scan(args: &ScanArgs) -> anyhow::Result<Status> {
         sources: Vec::new(),
         rules,
     };
-    let printer = Printer::new(args.output.as_deref());
-    let color = crate::lint::use_color(args.color, args.no_color, printer.is_terminal());
-    let mut text = crate::lint::render(&report, args.format, args.quiet, color);
-    if args.format == crate::cli::Format::Human && !args.quiet {
-        let _ = writeln!(
-            text,
-            "{} packages in {} ({})",
-            catalog.packages.len(),
-            meta_name(&args.target, &image),
-            catalog
-                .os
-                .as_ref()
-                .and_then(|o| o.pretty_name.clone())
-                .unwrap_or_else(|| "unknown OS".to_owned())
-        );
-    }
-    printer.result(&text)?;
-    let fail_on = if args.no_fail {
-        FailOn::Never
-    } else {
-        args.fail_on.unwrap_or_default()
-    };
-    Ok(
-        if report.diagnostics.iter().any(|d| fail_on.fails(d.severity)) {
-            Status::Failure
-        } else {
-            Status::Success
+    crate::scan_report::finish(
+        args,
+        &suppressors,
+        crate::scan_report::Scan {
+            report,
+            vulns,
+            catalog: &catalog,
+            meta: self::meta(&args.target, &image),
+            references: crate::scan_report::references(&args.target, &image.config.repo_tags),
         },
     )
 }
