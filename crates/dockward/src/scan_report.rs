@@ -496,6 +496,9 @@ fn component_refs(bom: &Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// An advisory id and the VEX statement (document, number) that decided it.
+type GroupKey = (String, Option<(String, usize)>);
+
 /// The `vulnerabilities` array: one entry per advisory (and VEX decision),
 /// affecting every package it was found in. Findings suppressed by the
 /// ignore file are left out; those a VEX statement decided carry its
@@ -507,7 +510,7 @@ fn cyclonedx_vulnerabilities(
 ) -> Vec<Value> {
     let refs = component_refs(bom);
     // (advisory id, VEX statement) → indexes into vulns, in first-seen order.
-    let mut groups: Vec<((String, Option<(String, usize)>), Vec<usize>)> = Vec::new();
+    let mut groups: Vec<(GroupKey, Vec<usize>)> = Vec::new();
     for (i, vuln) in scan.vulns.iter().enumerate() {
         let by_ignore_file =
             scan.report.diagnostics[i].suppression.is_some() && decisions[i].is_none();

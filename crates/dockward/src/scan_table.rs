@@ -248,11 +248,20 @@ pub fn render(scan: &Scan<'_>, color: bool, quiet: bool) -> String {
             scan.catalog.packages.iter().map(target).collect();
         let _ = writeln!(
             out,
-            "{} packages in {} ({os}), {} targets",
-            scan.catalog.packages.len(),
+            "{} in {} ({os}), {}",
+            plural(scan.catalog.packages.len(), "package"),
             scan.meta.name,
-            targets.len()
+            plural(targets.len(), "target")
         );
     }
     out
+}
+
+/// `1 target`, `2 targets`.
+fn plural(count: usize, noun: &str) -> String {
+    if count == 1 {
+        format!("{count} {noun}")
+    } else {
+        format!("{count} {noun}s")
+    }
 }

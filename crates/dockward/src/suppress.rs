@@ -280,15 +280,14 @@ impl IgnoreFile {
 /// Reads `explicit`, else `.dockwardignore` in the working directory when it
 /// exists. A named file that cannot be read is an error.
 pub fn load_ignore_file(explicit: Option<&Path>) -> anyhow::Result<Option<IgnoreFile>> {
-    let (path, display) = match explicit {
-        Some(path) => (path.to_owned(), path.display().to_string()),
-        None => {
-            let path = PathBuf::from(IGNORE_FILE);
-            if !path.is_file() {
-                return Ok(None);
-            }
-            (path, IGNORE_FILE.to_owned())
+    let (path, display) = if let Some(path) = explicit {
+        (path.to_owned(), path.display().to_string())
+    } else {
+        let path = PathBuf::from(IGNORE_FILE);
+        if !path.is_file() {
+            return Ok(None);
         }
+        (path, IGNORE_FILE.to_owned())
     };
     let text = std::fs::read_to_string(&path)
         .with_context(|| format!("cannot read the ignore file `{display}`"))?;

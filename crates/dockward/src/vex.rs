@@ -90,7 +90,7 @@ pub struct Statement {
     /// `justification` (for `not_affected`).
     pub justification: Option<String>,
     /// `impact_statement`.
-    pub impact_statement: Option<String>,
+    pub impact: Option<String>,
     /// `timestamp` of the statement, else of the document.
     pub timestamp: Option<String>,
     /// The document it comes from, as shown to the user.
@@ -113,7 +113,7 @@ impl Statement {
             text.push_str(j);
             text.push(')');
         }
-        if let Some(i) = &self.impact_statement {
+        if let Some(i) = &self.impact {
             text.push_str(": ");
             text.push_str(i);
         }
@@ -294,7 +294,7 @@ pub fn parse(display: &str, text: &str) -> anyhow::Result<Vec<Statement>> {
                 products: products(s, &at)?,
                 status,
                 justification,
-                impact_statement,
+                impact: impact_statement,
                 timestamp: string(s, "timestamp").or_else(|| doc_time.clone()),
                 document: display.to_owned(),
                 number,
