@@ -87,7 +87,9 @@ fn export_from_daemon(reference: &str) -> anyhow::Result<Exported> {
 
 /// Reads `target` keeping only what the catalogers need: a path, else an
 /// image name or ID exported from the daemon.
-fn read_image(target: &Path, platform: Option<&str>) -> anyhow::Result<Image> {
+/// A progress bar is drawn on standard error while the layers are read,
+/// when it is a terminal and not `quiet`.
+fn read_image(target: &Path, platform: Option<&str>, quiet: bool) -> anyhow::Result<Image> {
     let exported;
     let path = if target.exists() {
         target
@@ -102,13 +104,30 @@ fn read_image(target: &Path, platform: Option<&str>) -> anyhow::Result<Image> {
         .map(|p| Platform::parse(p).map_err(|e| anyhow!("--platform {p}: {e}")))
         .transpose()?;
     let wanted = |path: &str, size: u64| dockward_sbom::wanted(path, size);
+    let bar = printer::ProgressBar::stderr("reading layers", quiet);
+    let report = |p: dockward_oci::ReadProgress| {
+        bar.update(
+            p.bytes_read,
+            p.bytes_total,
+            &format!(
+                "{}/{} layers, {:.1}/{:.1} MiB",
+                p.layers_done,
+                p.layers,
+                mib(p.bytes_read),
+                mib(p.bytes_total)
+            ),
+        );
+    };
     let options = ReadOptions {
         wanted: &wanted,
         platform,
         limits: Limits::default(),
+        progress: Some(&report),
     };
-    let mut image = dockward_oci::read(&source, &options)
-        .with_context(|| format!("cannot read the image `{}`", target.display()))?;
+    let image = dockward_oci::read(&source, &options);
+    bar.finish();
+    let mut image =
+        image.with_context(|| format!("cannot read the image `{}`", target.display()))?;
     if !target.exists() && image.config.repo_tags.is_empty() {
         image
             .config
@@ -119,6 +138,12 @@ fn read_image(target: &Path, platform: Option<&str>) -> anyhow::Result<Image> {
         printer::warning(warning);
     }
     Ok(image)
+}
+
+/// Bytes as MiB, for display.
+#[allow(clippy::cast_precision_loss)] // display only
+fn mib(bytes: u64) -> f64 {
+    bytes as f64 / f64::from(1u32 << 20)
 }
 
 fn meta(target: &Path, image: &Image) -> ImageMeta {
@@ -136,7 +161,7 @@ fn meta(target: &Path, image: &Image) -> ImageMeta {
 
 /// Runs `dockward sbom`.
 pub fn sbom(args: &SbomArgs) -> anyhow::Result<Status> {
-    let image = read_image(&args.target, args.platform.as_deref())?;
+    let image = read_image(&args.target, args.platform.as_deref(), false)?;
     let catalog = dockward_sbom::catalog(&image.files);
     for warning in &catalog.warnings {
         printer::warning(warning);
@@ -339,7 +364,7 @@ pub fn scan(args: &ScanArgs) -> anyhow::Result<Status> {
     }
     let store = Store::open_read_only(&path)
         .with_context(|| format!("cannot open the database `{}`", path.display()))?;
-    let image = read_image(&args.target, args.platform.as_deref())?;
+    let image = read_image(&args.target, args.platform.as_deref(), args.quiet)?;
     let catalog = dockward_sbom::catalog(&image.files);
     let ecosystems: Vec<_> = catalog
         .packages

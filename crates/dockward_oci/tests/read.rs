@@ -16,6 +16,7 @@ fn opts() -> ReadOptions<'static> {
         wanted: &all,
         platform: None,
         limits: Limits::default(),
+        progress: None,
     }
 }
 
@@ -414,6 +415,7 @@ fn rootfs_directory_does_not_follow_symlinks() {
         wanted: &wanted,
         platform: None,
         limits: Limits::default(),
+        progress: None,
     };
     let image = read(&detect(root).unwrap(), &options).unwrap();
     assert_eq!(
@@ -468,4 +470,41 @@ fn kept_total_budget_skips_with_a_warning() {
         .open(&path)
         .unwrap();
     f.write_all(b"trailing").unwrap();
+}
+
+#[test]
+fn progress_is_reported_per_mebibyte_and_per_layer() {
+    let dir = tempfile::tempdir().unwrap();
+    // Plain layers: the 3 MiB one is reported while it is read.
+    let big: Vec<u8> = (0..3u32 << 20).map(|i| (i % 251) as u8).collect();
+    let desc = oci_image(
+        dir.path(),
+        "amd64",
+        &[
+            plain(layer(&[M::File("a", b"a")])),
+            plain(layer(&[M::File("big", &big)])),
+            gz(layer(&[M::File("c", b"c")])),
+        ],
+    );
+    oci_index(dir.path(), &[desc]);
+    let seen = std::sync::Mutex::new(Vec::new());
+    let report = |p: dockward_oci::ReadProgress| seen.lock().unwrap().push(p);
+    let options = ReadOptions {
+        platform: Some(Platform::parse("linux/amd64").unwrap()),
+        progress: Some(&report),
+        ..opts()
+    };
+    let image = read(&detect(dir.path()).unwrap(), &options).unwrap();
+    let seen = seen.into_inner().unwrap();
+    let total: u64 = image.layers.iter().map(|l| l.size).sum();
+    assert_eq!(seen[0].layers_done, 0);
+    assert_eq!(seen[0].bytes_read, 0);
+    assert!(seen.iter().all(|p| p.layers == 3 && p.bytes_total == total));
+    assert!(
+        seen.iter()
+            .any(|p| p.layers_done < 3 && p.bytes_read >= 1 << 20),
+        "reports while the big layer is read: {seen:?}"
+    );
+    let last = seen.last().unwrap();
+    assert_eq!((last.layers_done, last.bytes_read), (3, total));
 }
