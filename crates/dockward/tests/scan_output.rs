@@ -742,3 +742,91 @@ Total: 1 (CRITICAL: 0, HIGH: 1, MEDIUM: 0, LOW: 0, INFO: 0)
     // No progress bar when standard error is not a terminal.
     assert_eq!(run.stderr, "");
 }
+
+/// A docker-save archive of the setup's root filesystem (one layer), named
+/// `demo/app:1.0`.
+fn archive(setup: &Setup) -> String {
+    let dir = setup.cwd().join("save");
+    std::fs::create_dir_all(dir.join("l1")).expect("mkdir");
+    let status = Process::new("tar")
+        .arg("-C")
+        .arg(&setup.rootfs)
+        .arg("-cf")
+        .arg(dir.join("l1/layer.tar"))
+        .arg(".")
+        .status()
+        .expect("tar");
+    assert!(status.success());
+    std::fs::write(
+        dir.join("config.json"),
+        r#"{"architecture":"amd64","os":"linux","config":{"User":"app"},"rootfs":{"type":"layers","diff_ids":[]}}"#,
+    )
+    .expect("write");
+    std::fs::write(
+        dir.join("manifest.json"),
+        r#"[{"Config":"config.json","RepoTags":["demo/app:1.0"],"Layers":["l1/layer.tar"]}]"#,
+    )
+    .expect("write");
+    let path = setup.cwd().join("demo.tar");
+    let status = Process::new("tar")
+        .arg("-C")
+        .arg(&dir)
+        .arg("-cf")
+        .arg(&path)
+        .args(["manifest.json", "config.json", "l1/layer.tar"])
+        .status()
+        .expect("tar");
+    assert!(status.success());
+    path.to_str().expect("path").to_owned()
+}
+
+#[test]
+#[allow(clippy::print_stderr)] // a skipped test says why
+fn a_progress_bar_is_drawn_only_on_a_terminal() {
+    let setup = Setup::new();
+    let image = archive(&setup);
+    // Piped: no bar, only the report.
+    let piped = setup.run(&["scan", "--db", &setup.db, &image]);
+    assert_eq!(piped.code, 1, "{}", piped.stderr);
+    assert!(
+        piped.stdout.starts_with("demo/app:1.0 (Debian"),
+        "{}",
+        piped.stdout
+    );
+    assert!(!piped.stderr.contains("reading layers"), "{}", piped.stderr);
+
+    // On a terminal (util-linux `script` gives the command a pty): the first
+    // frame and the last are always drawn, then the line is cleared.
+    let has_script = Process::new("script")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has_script {
+        eprintln!("skipping the terminal half: no `script` command");
+        return;
+    }
+    let on_tty = |extra: &str| {
+        let command = format!(
+            "{} scan --db {} {extra} {image} >/dev/null",
+            env!("CARGO_BIN_EXE_dockward"),
+            setup.db
+        );
+        let output = Process::new("script")
+            .args(["-qec", &command, "/dev/null"])
+            .env("TERM", "xterm")
+            .output()
+            .expect("script");
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    let terminal = on_tty("");
+    assert!(
+        terminal.contains("reading layers [------------------------------]   0% 0/1 layers"),
+        "{terminal:?}"
+    );
+    assert!(
+        terminal.contains("reading layers [##############################] 100% 1/1 layers"),
+        "{terminal:?}"
+    );
+    assert!(terminal.contains("\r\u{1b}[2K"), "cleared: {terminal:?}");
+    assert!(!on_tty("--quiet").contains("reading layers"));
+}
