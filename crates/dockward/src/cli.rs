@@ -300,10 +300,10 @@ Suppressions:
   .dockwardignore (in the working directory, or --ignorefile FILE), one entry
   per line, `#` starts a comment:
 
-    CVE-2023-4911                         an advisory id or any of its aliases
-    GHSA-xxxx-xxxx-xxxx exp:2026-06-30    no longer suppresses after that day
-    CVE-2023-38545 pkg:deb/debian/curl    only for packages matching the purl
-    IM002                                 an image check (code, name or alias)
+    CVE-2023-4911                        # an advisory id or any of its aliases
+    GHSA-2m57-hf25-phgg exp:2026-06-30   # no longer suppresses after that day
+    CVE-2023-38545 pkg:deb/debian/curl   # only for packages the purl covers
+    IM002                                # an image check (code, name or alias)
 
   --vex FILE reads an OpenVEX v0.2.0 document: a statement whose
   vulnerability (name, @id or aliases) and product (the package's purl, or the
@@ -700,6 +700,20 @@ mod tests {
                 .unwrap_or_else(|e| panic!("{e}:\n{example}"));
         assert_eq!(section.rules.select.len(), 1);
         assert_eq!(section.settings.trusted_registries.len(), 2);
+    }
+
+    #[test]
+    fn the_ignore_file_example_in_the_help_is_valid() {
+        let example: String = SCAN_HELP
+            .lines()
+            .skip_while(|l| !l.starts_with("    CVE-"))
+            .take_while(|l| !l.trim().is_empty())
+            .flat_map(|l| [l.trim(), "\n"])
+            .collect();
+        let file = crate::suppress::IgnoreFile::parse("help", &example)
+            .unwrap_or_else(|e| panic!("{e}:\n{example}"));
+        assert_eq!(file.entries.len(), 4);
+        assert!(file.entries[2].purl.is_some());
     }
 
     #[test]

@@ -5,7 +5,7 @@
 
 use std::fmt::Write as _;
 
-use dockward_diagnostics::Severity;
+use dockward_diagnostics::{Location, Severity};
 use owo_colors::{OwoColorize as _, Style};
 
 use crate::scan_report::{Scan, target};
@@ -207,16 +207,29 @@ pub fn render(scan: &Scan<'_>, color: bool, quiet: bool) -> String {
         out.push('\n');
     }
 
-    // The image checks (configuration, files).
-    let mut checks: Vec<usize> = (scan.vulns.len()..scan.report.diagnostics.len())
-        .filter(|&i| scan.report.diagnostics[i].suppression.is_none())
-        .collect();
-    if !checks.is_empty() {
+    // The other checks, one table per kind of object they point at (the
+    // image's configuration and files; any other kind a check reports).
+    let mut kinds: Vec<(String, Vec<usize>)> = Vec::new();
+    for i in scan.vulns.len()..scan.report.diagnostics.len() {
+        let d = &scan.report.diagnostics[i];
+        if d.suppression.is_some() {
+            continue;
+        }
+        let kind = match &d.location {
+            Location::Object { kind, .. } => kind.clone(),
+            Location::File { path, .. } => path.clone(),
+        };
+        match kinds.iter_mut().find(|(k, _)| *k == kind) {
+            Some((_, members)) => members.push(i),
+            None => kinds.push((kind, vec![i])),
+        }
+    }
+    for (kind, mut checks) in kinds {
         let mut group_counts = [0usize; 5];
         for &i in &checks {
             group_counts[rank(scan.report.diagnostics[i].severity)] += 1;
         }
-        let _ = writeln!(out, "{} - image checks", bold(&scan.meta.name));
+        let _ = writeln!(out, "{} - {kind} checks", bold(&scan.meta.name));
         let _ = writeln!(out, "{}", totals(&group_counts));
         checks.sort_by_key(|&i| {
             let d = &scan.report.diagnostics[i];

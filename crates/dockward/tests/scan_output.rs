@@ -794,6 +794,14 @@ fn a_progress_bar_is_drawn_only_on_a_terminal() {
         piped.stdout
     );
     assert!(!piped.stderr.contains("reading layers"), "{}", piped.stderr);
+    // The image checks get their own table after the vulnerabilities.
+    assert!(
+        piped.stdout.contains(
+            "demo/app:1.0 - image checks\nTotal: 1 (CRITICAL: 0, HIGH: 0, MEDIUM: 0, LOW: 1, INFO: 0)\n CODE   SEVERITY  FINDING\n IM002  LOW       the image has no HEALTHCHECK"
+        ),
+        "{}",
+        piped.stdout
+    );
 
     // On a terminal (util-linux `script` gives the command a pty): the first
     // frame and the last are always drawn, then the line is cleared.
