@@ -87,6 +87,7 @@ fn export_from_daemon(reference: &str) -> anyhow::Result<Exported> {
 
 /// Reads `target` keeping only what the catalogers need: a path, else an
 /// image name or ID exported from the daemon.
+///
 /// A progress bar is drawn on standard error while the layers are read,
 /// when it is a terminal and not `quiet`.
 fn read_image(target: &Path, platform: Option<&str>, quiet: bool) -> anyhow::Result<Image> {
@@ -98,12 +99,6 @@ fn read_image(target: &Path, platform: Option<&str>, quiet: bool) -> anyhow::Res
         exported = export_from_daemon(&reference)?;
         exported.0.as_path()
     };
-    let source = dockward_oci::detect(path)
-        .with_context(|| format!("cannot read `{}` as an image", target.display()))?;
-    let platform = platform
-        .map(|p| Platform::parse(p).map_err(|e| anyhow!("--platform {p}: {e}")))
-        .transpose()?;
-    let wanted = |path: &str, size: u64| dockward_sbom::wanted(path, size);
     let bar = printer::ProgressBar::stderr("reading layers", quiet);
     let report = |p: dockward_oci::ReadProgress| {
         bar.update(
@@ -118,6 +113,12 @@ fn read_image(target: &Path, platform: Option<&str>, quiet: bool) -> anyhow::Res
             ),
         );
     };
+    let source = dockward_oci::detect(path)
+        .with_context(|| format!("cannot read `{}` as an image", target.display()))?;
+    let platform = platform
+        .map(|p| Platform::parse(p).map_err(|e| anyhow!("--platform {p}: {e}")))
+        .transpose()?;
+    let wanted = |path: &str, size: u64| dockward_sbom::wanted(path, size);
     let options = ReadOptions {
         wanted: &wanted,
         platform,

@@ -266,6 +266,43 @@ trait TakeBytes: std::io::Read + Sized {
 impl<R: std::io::Read> TakeBytes for R {}
 
 #[test]
+fn progress_is_reported_per_mebibyte_and_per_layer() {
+    let dir = tempfile::tempdir().unwrap();
+    // Plain layers: the 3 MiB one is reported while it is read.
+    let big: Vec<u8> = (0..3u32 << 20).map(|i| (i % 251) as u8).collect();
+    let desc = oci_image(
+        dir.path(),
+        "amd64",
+        &[
+            plain(layer(&[M::File("a", b"a")])),
+            plain(layer(&[M::File("big", &big)])),
+            gz(layer(&[M::File("c", b"c")])),
+        ],
+    );
+    oci_index(dir.path(), &[desc]);
+    let seen = std::sync::Mutex::new(Vec::new());
+    let report = |p: dockward_oci::ReadProgress| seen.lock().unwrap().push(p);
+    let options = ReadOptions {
+        platform: Some(Platform::parse("linux/amd64").unwrap()),
+        progress: Some(&report),
+        ..opts()
+    };
+    let image = read(&detect(dir.path()).unwrap(), &options).unwrap();
+    let seen = seen.into_inner().unwrap();
+    let total: u64 = image.layers.iter().map(|l| l.size).sum();
+    assert_eq!(seen[0].layers_done, 0);
+    assert_eq!(seen[0].bytes_read, 0);
+    assert!(seen.iter().all(|p| p.layers == 3 && p.bytes_total == total));
+    assert!(
+        seen.iter()
+            .any(|p| p.layers_done < 3 && p.bytes_read >= 1 << 20),
+        "reports while the big layer is read: {seen:?}"
+    );
+    let last = seen.last().unwrap();
+    assert_eq!((last.layers_done, last.bytes_read), (3, total));
+}
+
+#[test]
 fn thousands_of_layers() {
     let dir = tempfile::tempdir().unwrap();
     let layers: Vec<Blob> = (0..2000)
@@ -470,41 +507,4 @@ fn kept_total_budget_skips_with_a_warning() {
         .open(&path)
         .unwrap();
     f.write_all(b"trailing").unwrap();
-}
-
-#[test]
-fn progress_is_reported_per_mebibyte_and_per_layer() {
-    let dir = tempfile::tempdir().unwrap();
-    // Plain layers: the 3 MiB one is reported while it is read.
-    let big: Vec<u8> = (0..3u32 << 20).map(|i| (i % 251) as u8).collect();
-    let desc = oci_image(
-        dir.path(),
-        "amd64",
-        &[
-            plain(layer(&[M::File("a", b"a")])),
-            plain(layer(&[M::File("big", &big)])),
-            gz(layer(&[M::File("c", b"c")])),
-        ],
-    );
-    oci_index(dir.path(), &[desc]);
-    let seen = std::sync::Mutex::new(Vec::new());
-    let report = |p: dockward_oci::ReadProgress| seen.lock().unwrap().push(p);
-    let options = ReadOptions {
-        platform: Some(Platform::parse("linux/amd64").unwrap()),
-        progress: Some(&report),
-        ..opts()
-    };
-    let image = read(&detect(dir.path()).unwrap(), &options).unwrap();
-    let seen = seen.into_inner().unwrap();
-    let total: u64 = image.layers.iter().map(|l| l.size).sum();
-    assert_eq!(seen[0].layers_done, 0);
-    assert_eq!(seen[0].bytes_read, 0);
-    assert!(seen.iter().all(|p| p.layers == 3 && p.bytes_total == total));
-    assert!(
-        seen.iter()
-            .any(|p| p.layers_done < 3 && p.bytes_read >= 1 << 20),
-        "reports while the big layer is read: {seen:?}"
-    );
-    let last = seen.last().unwrap();
-    assert_eq!((last.layers_done, last.bytes_read), (3, total));
 }
