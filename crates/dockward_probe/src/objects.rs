@@ -231,6 +231,9 @@ pub fn collect_images(
             Some(ImageFacts {
                 inspect,
                 setuid_files,
+                secret_files: None,
+                world_writable_dirs: None,
+                history: None,
             }),
             problems,
         )
