@@ -82,7 +82,7 @@ pub fn allowed_dependencies(krate: &str) -> Option<&'static [&'static str]> {
             "dockward_sbom",
             "dockward_secrets",
         ],
-        "dockward_probe" => &["dockward_audit"],
+        "dockward_probe" => &["dockward_audit", "dockward_secrets"],
         "dockward_sbom" => &["dockward_oci", "dockward_vuln"],
         "dockward_audit" => &[
             "dockward_container",
