@@ -141,8 +141,9 @@ pub struct AuditArgs {
     #[arg(long, conflicts_with_all = ["host", "daemon", "containers", "images"])]
     pub inside: bool,
 
-    /// Look for setuid/setgid files in image layers (reads the daemon's
-    /// storage directory: needs root).
+    /// Look for setuid/setgid files, credential files and world-writable
+    /// directories in image layers (reads the daemon's storage directory:
+    /// needs root).
     #[arg(long)]
     pub read_image_layers: bool,
 

@@ -118,7 +118,10 @@ fn read_image(target: &Path, platform: Option<&str>, quiet: bool) -> anyhow::Res
     let platform = platform
         .map(|p| Platform::parse(p).map_err(|e| anyhow!("--platform {p}: {e}")))
         .transpose()?;
-    let wanted = |path: &str, size: u64| dockward_sbom::wanted(path, size);
+    // The catalogers' files, and the small files the image rules read for credentials (IM006).
+    let wanted = |path: &str, size: u64| {
+        dockward_sbom::wanted(path, size) || dockward_secrets::files::wants_content(path, size)
+    };
     let options = ReadOptions {
         wanted: &wanted,
         platform,
@@ -458,10 +461,15 @@ pub fn scan(args: &ScanArgs) -> anyhow::Result<Status> {
 
 /// The image configuration and layer checks (`IM`): the audit engine's image
 /// rules over the image read from the archive, given as the facts an audit of
-/// the daemon would record (`Config` as `docker inspect` shows it, setuid and
-/// setgid files from the merged tree).
+/// the daemon would record (`Config` as `docker inspect` shows it, the
+/// config's history, and from the layers: setuid and setgid files and
+/// world-writable directories of the merged tree, credential files of every
+/// layer, including those a later layer removed).
 fn image_findings(target: &Path, image: &Image) -> Vec<dockward_audit::AuditFinding> {
-    use dockward_audit::facts::{Facts, ImageFacts, SetuidFile};
+    use dockward_audit::facts::{
+        Facts, HistoryStep, ImageFacts, SecretFile, SetuidFile, WorldWritableDir,
+    };
+    use dockward_oci::EntryKind;
     // A root filesystem directory has no configuration: only its files are checked.
     let has_config = image.config.raw.get("config").is_some();
     let config = image.config.raw.get("config").cloned().unwrap_or_default();
@@ -473,17 +481,70 @@ fn image_findings(target: &Path, image: &Image) -> Vec<dockward_audit::AuditFind
     let setuid_files = image
         .files
         .iter()
-        .filter(|(_, e)| e.kind == dockward_oci::EntryKind::File && e.mode & 0o6000 != 0)
+        .filter(|(_, e)| e.kind == EntryKind::File && e.mode & 0o6000 != 0)
         .map(|(path, e)| SetuidFile {
             path: path.to_owned(),
             mode: e.mode,
         })
         .collect();
+    let world_writable_dirs = image
+        .files
+        .iter()
+        .filter(|(_, e)| e.kind == EntryKind::Directory && WorldWritableDir::qualifies(e.mode))
+        .map(|(path, e)| WorldWritableDir {
+            path: path.to_owned(),
+            mode: e.mode,
+        })
+        .collect();
+    // A root filesystem directory has no layers to name.
+    let layer_of = |index: usize| image.layers.get(index).map(|l| (index, l.diff_id.clone()));
+    let secret = |path: &str, entry: &dockward_oci::FileEntry, removed_in: Option<usize>| {
+        if entry.kind != EntryKind::File
+            || (entry.content.is_none() && dockward_secrets::files::credential_file(path).is_none())
+        {
+            return None;
+        }
+        let what = dockward_secrets::files::classify(path, entry.content.as_deref())?;
+        let layer = layer_of(entry.layer);
+        Some(SecretFile {
+            path: path.to_owned(),
+            what: what.to_owned(),
+            layer: layer.as_ref().map(|l| l.0),
+            diff_id: layer.and_then(|l| l.1),
+            removed_in_layer: removed_in,
+        })
+    };
+    let mut secret_files: Vec<SecretFile> = image
+        .files
+        .iter()
+        .filter_map(|(path, e)| secret(path, e, None))
+        .collect();
+    secret_files.extend(
+        image
+            .files
+            .removed()
+            .iter()
+            .filter_map(|r| secret(&r.path, &r.entry, Some(r.removed_in))),
+    );
+    let history = has_config.then(|| {
+        image
+            .config
+            .history
+            .iter()
+            .map(|h| HistoryStep {
+                created_by: h.created_by.clone().unwrap_or_default(),
+                empty_layer: h.empty_layer,
+            })
+            .collect()
+    });
     let facts = Facts {
         schema: dockward_audit::facts::FACTS_SCHEMA.to_owned(),
         images: vec![ImageFacts {
             inspect,
             setuid_files: Some(setuid_files),
+            secret_files: Some(secret_files),
+            world_writable_dirs: Some(world_writable_dirs),
+            history,
         }],
         ..Facts::default()
     };
@@ -491,13 +552,18 @@ fn image_findings(target: &Path, image: &Image) -> Vec<dockward_audit::AuditFind
         images: true,
         ..dockward_audit::Scope::default()
     };
+    let file_rules = [
+        dockward_rules::Rule::SetuidFileInImage,
+        dockward_rules::Rule::SecretFileInImage,
+        dockward_rules::Rule::WorldWritableDirInImage,
+    ];
     dockward_audit::audit_scoped(
         &facts,
         &dockward_audit::AuditSettings::default(),
         &scope,
         &|rule| {
             rule.family() == dockward_rules::Family::Image
-                && (has_config || rule == dockward_rules::Rule::SetuidFileInImage)
+                && (has_config || file_rules.contains(&rule))
         },
     )
     .findings

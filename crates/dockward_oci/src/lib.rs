@@ -39,7 +39,7 @@ use std::path::{Path, PathBuf};
 
 pub use config::{HistoryEntry, ImageConfig, Platform};
 pub use error::OciError;
-pub use tree::{EntryKind, FileEntry, FileTree};
+pub use tree::{EntryKind, FileEntry, FileTree, RemovedFile};
 
 /// Bounds against hostile or huge images. The defaults keep a read under
 /// 256 MiB of memory: at most 192 MiB of kept content plus the tree.

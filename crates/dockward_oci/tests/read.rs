@@ -21,6 +21,49 @@ fn opts() -> ReadOptions<'static> {
 }
 
 #[test]
+fn removed_and_replaced_files_with_kept_content_are_remembered() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = layer(&[
+        M::File("app/a", b"a"),
+        M::File("app/kept", b"k"),
+        M::File("srv/nm/x/package.json", b"x0"),
+        M::File("dir/sub/f", b"f"),
+        M::File("etc/conf", b"c0"),
+    ]);
+    let upper = layer(&[
+        M::File("app/.wh.a", b""),
+        M::File("srv/nm/.wh..wh..opq", b""),
+        M::File("dir", b"now a file"),
+        M::File("etc/conf", b"c1"),
+    ]);
+    let path = dir.path().join("image.tar");
+    docker_archive(&path, &[plain(base), plain(upper)]);
+    let want_all_but_kept = |p: &str, _: u64| p != "/dir/sub/f";
+    let options = ReadOptions {
+        wanted: &want_all_but_kept,
+        ..opts()
+    };
+    let image = read(&detect(&path).unwrap(), &options).unwrap();
+    let removed: Vec<(&str, usize, usize)> = image
+        .files
+        .removed()
+        .iter()
+        .map(|r| (r.path.as_str(), r.entry.layer, r.removed_in))
+        .collect();
+    // `/dir/sub/f` had no kept content: not remembered.
+    assert_eq!(
+        removed,
+        [
+            ("/srv/nm/x/package.json", 0, 1),
+            ("/app/a", 0, 1),
+            ("/etc/conf", 0, 1)
+        ]
+    );
+    let conf = &image.files.removed()[2];
+    assert_eq!(conf.entry.content.as_deref(), Some(&b"c0"[..]));
+}
+
+#[test]
 fn docker_archive_whiteouts_and_opaque_dirs() {
     let dir = tempfile::tempdir().unwrap();
     let base = layer(&[
