@@ -231,6 +231,12 @@ struct Levels {
     e: u8,
 }
 
+/// Subsequent-system impacts from most to least severe; `S` (Safety) only
+/// comes from MSI and MSA.
+const SUB: &[&str] = &["S", "H", "L", "N"];
+/// Security requirements from most to least severe.
+const REQ: &[&str] = &["H", "M", "L"];
+/// The level of None for VC, VI, VA and for SC, SI, SA.
 const NONE_VULN: u8 = 2;
 const NONE_SUB: u8 = 3;
 
@@ -251,8 +257,6 @@ impl Levels {
                 .and_then(|p| u8::try_from(p).ok())
                 .unwrap_or_default()
         };
-        const SUB: &[&str] = &["S", "H", "L", "N"];
-        const REQ: &[&str] = &["H", "M", "L"];
         // X (or absent) requirements count as High, X exploit maturity as Attacked.
         let requirement = |i: usize| level(get(i).filter(|v| *v != "X").unwrap_or("H"), REQ);
         let [cr, ir, ar] = REQUIREMENTS.map(requirement);
@@ -582,3 +586,307 @@ pub const MACROVECTOR_SCORES: [(&str, u8); 270] = [
     ("211211", 7), ("211220", 8), ("211221", 2), ("212001", 53), ("212011", 24), ("212021", 14),
     ("212101", 24), ("212111", 12), ("212121", 5), ("212201", 10), ("212211", 3), ("212221", 1),
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Vector, score, MacroVector. Scores from the test vectors of Red Hat's
+    /// `cvss` library (`tests/vectors_simple4`, `vectors_threat4`,
+    /// `vectors_security4`), whose scoring FIRST's calculator follows, and
+    /// otherwise checked against that library (release 3.6); MacroVectors as
+    /// it reports them.
+    const KNOWN: &[(&str, f64, &str)] = &[
+        // Highest and lowest: every impact High, and no impact at all.
+        (
+            "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:H/SI:H/SA:H",
+            10.0,
+            "000100",
+        ),
+        (
+            "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:N/VI:N/VA:N/SC:N/SI:N/SA:N",
+            0.0,
+            "002201",
+        ),
+        // CVSS-B, EQ1 0/1/2, EQ2 0/1, EQ3 0/1/2, EQ4 1/2.
+        (
+            "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N",
+            9.3,
+            "000200",
+        ),
+        (
+            "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:N/VI:N/VA:H/SC:N/SI:N/SA:N",
+            8.7,
+            "001200",
+        ),
+        (
+            "CVSS:4.0/AV:N/AC:L/AT:P/PR:N/UI:N/VC:N/VI:N/VA:H/SC:N/SI:N/SA:N",
+            8.2,
+            "011200",
+        ),
+        (
+            "CVSS:4.0/AV:L/AC:L/AT:P/PR:L/UI:A/VC:N/VI:N/VA:H/SC:N/SI:N/SA:N",
+            4.1,
+            "211200",
+        ),
+        (
+            "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:L/VI:H/VA:L/SC:N/SI:H/SA:L",
+            9.2,
+            "001100",
+        ),
+        (
+            "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:P/VC:L/VI:N/VA:N/SC:L/SI:N/SA:L",
+            5.3,
+            "102201",
+        ),
+        (
+            "CVSS:4.0/AV:N/AC:L/AT:P/PR:N/UI:A/VC:N/VI:N/VA:N/SC:L/SI:N/SA:N",
+            2.1,
+            "112201",
+        ),
+        (
+            "CVSS:4.0/AV:N/AC:L/AT:P/PR:H/UI:A/VC:N/VI:L/VA:L/SC:L/SI:N/SA:N",
+            1.8,
+            "112201",
+        ),
+        (
+            "CVSS:4.0/AV:N/AC:H/AT:N/PR:H/UI:A/VC:N/VI:N/VA:N/SC:N/SI:H/SA:N",
+            4.0,
+            "112101",
+        ),
+        (
+            "CVSS:4.0/AV:N/AC:H/AT:P/PR:N/UI:N/VC:H/VI:H/VA:H/SC:H/SI:L/SA:N",
+            9.5,
+            "010100",
+        ),
+        (
+            "CVSS:4.0/AV:N/AC:L/AT:N/PR:L/UI:A/VC:H/VI:H/VA:H/SC:H/SI:N/SA:H",
+            9.3,
+            "100100",
+        ),
+        (
+            "CVSS:4.0/AV:N/AC:H/AT:N/PR:L/UI:P/VC:L/VI:N/VA:L/SC:N/SI:N/SA:N",
+            2.1,
+            "112201",
+        ),
+        // Threat: EQ5 0/1/2.
+        (
+            "CVSS:4.0/AV:P/AC:H/AT:P/PR:H/UI:A/VC:H/VI:H/VA:H/SC:H/SI:H/SA:H/E:A",
+            7.3,
+            "210100",
+        ),
+        (
+            "CVSS:4.0/AV:P/AC:H/AT:P/PR:H/UI:A/VC:H/VI:H/VA:H/SC:H/SI:H/SA:H/E:P",
+            5.9,
+            "210110",
+        ),
+        (
+            "CVSS:4.0/AV:P/AC:H/AT:P/PR:H/UI:A/VC:H/VI:H/VA:H/SC:H/SI:H/SA:H/E:U",
+            4.1,
+            "210120",
+        ),
+        (
+            "CVSS:4.0/AV:N/AC:H/AT:P/PR:N/UI:N/VC:N/VI:L/VA:N/SC:N/SI:N/SA:N/E:U",
+            1.7,
+            "012221",
+        ),
+        (
+            "CVSS:4.0/AV:P/AC:H/AT:P/PR:H/UI:A/VC:L/VI:L/VA:L/SC:L/SI:L/SA:L/E:U",
+            0.1,
+            "212221",
+        ),
+        // Security requirements: EQ6 0/1.
+        (
+            "CVSS:4.0/AV:P/AC:H/AT:P/PR:H/UI:A/VC:H/VI:H/VA:H/SC:H/SI:H/SA:H/CR:M/IR:M/AR:M",
+            5.5,
+            "210101",
+        ),
+        (
+            "CVSS:4.0/AV:P/AC:H/AT:P/PR:H/UI:A/VC:H/VI:H/VA:H/SC:H/SI:H/SA:H/CR:H/IR:L/AR:L",
+            7.1,
+            "210100",
+        ),
+        (
+            "CVSS:4.0/AV:P/AC:H/AT:P/PR:H/UI:A/VC:H/VI:H/VA:H/SC:H/SI:H/SA:H/CR:L/IR:L/AR:L",
+            5.4,
+            "210101",
+        ),
+        // Modified metrics: Safety (EQ4 0), lowered and raised exploitability and impact.
+        (
+            "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N/MSI:S/MSA:S",
+            10.0,
+            "000000",
+        ),
+        (
+            "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:N/VI:N/VA:N/SC:N/SI:N/SA:N/MSI:S",
+            8.9,
+            "002001",
+        ),
+        (
+            "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N/MAV:P/MPR:H",
+            7.0,
+            "200200",
+        ),
+        (
+            "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N/MVC:N/MVI:N/MVA:N",
+            0.0,
+            "002201",
+        ),
+        (
+            "CVSS:4.0/AV:L/AC:H/AT:P/PR:L/UI:P/VC:L/VI:L/VA:L/SC:N/SI:N/SA:N/MAV:N/MAC:L/MAT:N/MPR:N/MUI:N/MVC:H/MVI:H/MSC:H",
+            9.9,
+            "000100",
+        ),
+        (
+            "CVSS:4.0/AV:A/AC:L/AT:N/PR:N/UI:N/VC:H/VI:L/VA:N/SC:N/SI:N/SA:N/E:P/CR:H/MVA:H/MSC:L",
+            5.7,
+            "101210",
+        ),
+        (
+            "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:H/SI:H/SA:H/E:U/CR:L/IR:L/AR:L",
+            7.9,
+            "000121",
+        ),
+        // Not Defined and Supplemental metrics do not change the score; order is free.
+        (
+            "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N/E:X/CR:X/IR:X/AR:X/MAV:X/MSI:X/S:X/AU:X/U:X",
+            9.3,
+            "000200",
+        ),
+        (
+            "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N/S:P/AU:Y/R:I/V:C/RE:H/U:Red",
+            9.3,
+            "000200",
+        ),
+        (
+            "CVSS:4.0/SA:N/AV:N/VC:H/AC:L/AT:N/PR:N/UI:N/VI:H/VA:H/SC:N/SI:N",
+            9.3,
+            "000200",
+        ),
+    ];
+
+    #[test]
+    fn known_vectors() {
+        for (vector, want, mv) in KNOWN {
+            let got = score(vector).unwrap_or_else(|e| panic!("{vector}: {e}"));
+            assert!(
+                (got.score - want).abs() < 1e-9,
+                "{vector}: {} != {want}",
+                got.score
+            );
+            assert_eq!(got.macro_vector.to_string(), *mv, "{vector}");
+        }
+    }
+
+    #[test]
+    fn nomenclature() {
+        let base = "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N";
+        for (suffix, want) in [
+            ("", Nomenclature::B),
+            ("/E:X/CR:X/MAV:X/AU:Y", Nomenclature::B),
+            ("/E:P", Nomenclature::BT),
+            ("/CR:L", Nomenclature::BE),
+            ("/MVC:L", Nomenclature::BE),
+            ("/E:U/MSI:S", Nomenclature::BTE),
+        ] {
+            let got = score(&format!("{base}{suffix}")).unwrap().nomenclature;
+            assert_eq!(got, want, "{suffix}");
+        }
+        assert_eq!(Nomenclature::BTE.as_str(), "CVSS-BTE");
+    }
+
+    #[test]
+    fn malformed_vectors() {
+        let base = "AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N";
+        let v = |body: &str| score(&format!("CVSS:4.0/{body}")).map(|s| s.score);
+        // Missing mandatory metric.
+        assert_eq!(
+            v("AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N"),
+            Err(CvssError::Missing("SA"))
+        );
+        assert_eq!(
+            v("AV:N/AC:L/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N"),
+            Err(CvssError::Missing("AT"))
+        );
+        // Duplicate metric, Base or optional, even with the same value.
+        assert_eq!(
+            v(&format!("{base}/AV:N")),
+            Err(CvssError::Duplicate("AV".into()))
+        );
+        assert_eq!(
+            v(&format!("{base}/E:A/E:A")),
+            Err(CvssError::Duplicate("E".into()))
+        );
+        // Unknown values: X is not a Base value, S only for MSI/MSA, case matters.
+        for body in [
+            base.replace("AV:N", "AV:X"),
+            base.replace("AV:N", "AV:n"),
+            base.replace("SI:N", "SI:S"),
+            format!("{base}/MSC:S"),
+            format!("{base}/E:Z"),
+            format!("{base}/U:red"),
+            format!("{base}/CR:"),
+        ] {
+            assert!(matches!(v(&body), Err(CvssError::Metric(_))), "{body}");
+        }
+        // Unknown metrics and malformed fields.
+        for body in [
+            format!("{base}/FOO:1"),
+            format!("{base}/"),
+            format!("{base}//E:A"),
+            format!("{base}/E"),
+            format!("{base}/E:A:P"),
+            format!("{base}/S:U"),
+            String::new(),
+        ] {
+            assert!(matches!(v(&body), Err(CvssError::Metric(_))), "{body:?}");
+        }
+        // Wrong prefix.
+        for vector in [
+            format!("CVSS:3.1/{base}"),
+            format!("cvss:4.0/{base}"),
+            format!("CVSS:4.1/{base}"),
+            base.to_owned(),
+            "CVSS:4.0".to_owned(),
+            String::new(),
+        ] {
+            assert!(
+                matches!(score(&vector), Err(CvssError::Version(_))),
+                "{vector:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn lookup_table_is_complete_and_sorted() {
+        assert!(
+            MACROVECTOR_SCORES.windows(2).all(|w| w[0].0 < w[1].0),
+            "sorted, no repeats"
+        );
+        let mut n = 0;
+        for eq1 in 0..3 {
+            for eq2 in 0..2 {
+                for eq3 in 0..3 {
+                    for eq4 in 0..3 {
+                        for eq5 in 0..3 {
+                            for eq6 in 0..2 {
+                                let mv = [eq1, eq2, eq3, eq4, eq5, eq6];
+                                let got = macro_score(mv);
+                                // EQ3 level 2 (no High impact) cannot pair with EQ6 level 0.
+                                assert_eq!(got.is_some(), !(eq3 == 2 && eq6 == 0), "{mv:?}");
+                                if let Some(s) = got {
+                                    assert!((1..=100).contains(&s), "{mv:?}: {s}");
+                                    n += 1;
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assert_eq!(n, 270);
+        assert_eq!(macro_score([3, 0, 0, 0, 0, 0]), None);
+        assert_eq!(macro_score([0, 0, 0, 0, 0, 0]), Some(100));
+        assert_eq!(macro_score([2, 1, 2, 2, 2, 1]), Some(1));
+    }
+}
