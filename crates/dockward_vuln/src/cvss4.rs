@@ -2,14 +2,14 @@
 //! specification (<https://www.first.org/cvss/v4.0/specification-document>).
 //!
 //! A v4.0 score is not a formula over metric weights as in v3.x. The
-//! specification (section 8, "CVSS v4.0 Scoring") groups the metrics into six
-//! *equivalence sets* EQ1–EQ6; the level of each set, written as six digits,
+//! specification's scoring section groups the metrics into six *equivalence
+//! sets* EQ1–EQ6 (its Tables 24–29); the level of each set, written as six digits,
 //! is the vector's *MacroVector* (`"001100"`). FIRST's experts ranked the 270
 //! MacroVectors that can occur and published one score for each
 //! ([`MACROVECTOR_SCORES`]). That score belongs to the most severe vectors of
 //! the MacroVector; a vector further from them scores lower, by
-//! interpolating towards the next lower MacroVector of each set
-//! (section 8.2, "Severity Distances" and the interpolation steps):
+//! interpolating towards the next lower MacroVector of each set (the
+//! specification's severity distances and interpolation steps):
 //!
 //! 1. for each set, the *maximal scoring difference* is the MacroVector's
 //!    score minus the score of the next lower MacroVector in that set (sets
@@ -20,8 +20,9 @@
 //! 3. that distance divided by the MacroVector's depth in the set
 //!    ([`depth`]) gives the proportion of the scoring difference to take off;
 //! 4. the mean of these reductions over the sets that have a lower
-//!    MacroVector is subtracted from the MacroVector's score, and the result
-//!    is rounded half up to one decimal.
+//!    MacroVector (EQ5 counts, with no reduction: E has no severity distance)
+//!    is subtracted from the MacroVector's score, and the result is rounded
+//!    half up to one decimal.
 //!
 //! A vector whose vulnerable- and subsequent-system impacts are all None
 //! scores 0.0.
@@ -49,8 +50,8 @@ use std::fmt;
 
 use crate::osv::CvssError;
 
-/// Which metric groups a score reflects (specification section 1.2,
-/// "CVSS Nomenclature").
+/// Which metric groups a score reflects (the specification's "CVSS
+/// Nomenclature").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Nomenclature {
     /// Base metrics only.
@@ -100,7 +101,7 @@ pub struct Cvss4Score {
 }
 
 /// One metric a v4.0 vector may carry: its abbreviation and its values
-/// (specification section 7, "Vector String", Table 23). `X` is Not Defined.
+/// (the specification's "Vector String" section). `X` is Not Defined.
 struct MetricDef {
     key: &'static str,
     values: &'static [&'static str],
@@ -282,7 +283,7 @@ impl Levels {
         }
     }
 
-    /// The equivalence sets of specification section 8.1 (Tables 24–29).
+    /// The equivalence sets of the specification's Tables 24–29.
     fn macro_vector(&self) -> MacroVector {
         // Level 0 is N for AV, PR, UI; H for VC, VI, VA and CR, IR, AR.
         const TOP: u8 = 0;
