@@ -43,8 +43,10 @@ pub enum Command {
     /// Scan an image's packages for known vulnerabilities (needs `dockward db
     /// import` first).
     ///
-    /// Exit status: 0 when no finding is at or above `--fail-on`, 1 when one
-    /// is, 2 on a usage or input error (no database, unreadable image).
+    /// Exit status: 0 when no unsuppressed finding is at or above
+    /// `--fail-on`, 1 when one is, 2 on a usage or input error (no database,
+    /// unreadable image, invalid ignore file or VEX document).
+    #[command(after_long_help = SCAN_HELP)]
     Scan(ScanArgs),
     /// The vulnerability database: import OSV data, show its status.
     Db(DbArgs),
@@ -139,8 +141,9 @@ pub struct AuditArgs {
     #[arg(long, conflicts_with_all = ["host", "daemon", "containers", "images"])]
     pub inside: bool,
 
-    /// Look for setuid/setgid files in image layers (reads the daemon's
-    /// storage directory: needs root).
+    /// Look for setuid/setgid files, credential files and world-writable
+    /// directories in image layers (reads the daemon's storage directory:
+    /// needs root).
     #[arg(long)]
     pub read_image_layers: bool,
 
@@ -268,6 +271,50 @@ pub struct SbomArgs {
     pub platform: Option<String>,
 }
 
+/// Output formats of `dockward scan`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ScanFormat {
+    /// Tables grouped by target (OS packages, each language target, the
+    /// image), with totals per severity, for people.
+    #[value(alias = "human", alias = "tty")]
+    Table,
+    /// The `dockward.report/v1` JSON report with `packages` and `vulnerabilities`.
+    Json,
+    /// SARIF 2.1.0 (GitHub code scanning).
+    Sarif,
+    /// CycloneDX 1.6 JSON: the SBOM with its `vulnerabilities`.
+    Cyclonedx,
+    /// SPDX 2.3 JSON: the SBOM, with the advisories of each affected
+    /// package as `SECURITY` external references.
+    SpdxJson,
+    /// Checkstyle XML.
+    Checkstyle,
+    /// JUnit XML.
+    Junit,
+    /// GitHub Actions workflow commands.
+    Github,
+}
+
+/// The long help of `dockward scan`: suppressions.
+const SCAN_HELP: &str = "\
+Suppressions:
+  .dockwardignore (in the working directory, or --ignorefile FILE), one entry
+  per line, `#` starts a comment:
+
+    CVE-2023-4911                        # an advisory id or any of its aliases
+    GHSA-2m57-hf25-phgg exp:2026-06-30   # no longer suppresses after that day
+    CVE-2023-38545 pkg:deb/debian/curl   # only for packages the purl covers
+    IM002                                # an image check (code, name or alias)
+
+  --vex FILE reads an OpenVEX v0.2.0 document: a statement whose
+  vulnerability (name, @id or aliases) and product (the package's purl, or the
+  image's pkg:oci/pkg:docker purl with the package among its subcomponents)
+  match a finding suppresses it when its status is `not_affected` or `fixed`.
+  The latest statement about a vulnerability and product wins.
+
+  Suppressed findings do not count for the exit status; json and sarif list
+  them as suppressed, the table counts them.";
+
 /// `dockward scan`.
 #[derive(Debug, Args)]
 pub struct ScanArgs {
@@ -282,8 +329,8 @@ pub struct ScanArgs {
     pub db: Option<PathBuf>,
 
     /// Output format.
-    #[arg(short = 'f', long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
+    #[arg(short = 'f', long, value_enum, default_value_t = ScanFormat::Table)]
+    pub format: ScanFormat,
 
     /// Write the report to FILE instead of standard output.
     #[arg(short = 'o', long, value_name = "FILE")]
@@ -293,8 +340,18 @@ pub struct ScanArgs {
     #[arg(long, value_name = "LEVELS", value_delimiter = ',', value_parser = parse_severity)]
     pub severity: Vec<Severity>,
 
-    /// Fail (exit 1) when a finding at or above this severity remains; `none`
-    /// never fails. [default: low]
+    /// The ignore file [default: `.dockwardignore` in the working directory,
+    /// when there is one].
+    #[arg(long, value_name = "FILE")]
+    pub ignorefile: Option<PathBuf>,
+
+    /// An OpenVEX document (v0.2.0) whose `not_affected` and `fixed`
+    /// statements suppress the matching vulnerabilities (repeatable).
+    #[arg(long, value_name = "FILE")]
+    pub vex: Vec<PathBuf>,
+
+    /// Fail (exit 1) when an unsuppressed finding at or above this severity
+    /// remains; `none` never fails. [default: low]
     #[arg(long, value_name = "SEVERITY|none", value_parser = parse_fail_on)]
     pub fail_on: Option<FailOn>,
 
@@ -666,6 +723,20 @@ mod tests {
                 .unwrap_or_else(|e| panic!("{e}:\n{example}"));
         assert_eq!(section.rules.select.len(), 1);
         assert_eq!(section.settings.trusted_registries.len(), 2);
+    }
+
+    #[test]
+    fn the_ignore_file_example_in_the_help_is_valid() {
+        let example: String = SCAN_HELP
+            .lines()
+            .skip_while(|l| !l.starts_with("    CVE-"))
+            .take_while(|l| !l.trim().is_empty())
+            .flat_map(|l| [l.trim(), "\n"])
+            .collect();
+        let file = crate::suppress::IgnoreFile::parse("help", &example)
+            .unwrap_or_else(|e| panic!("{e}:\n{example}"));
+        assert_eq!(file.entries.len(), 4);
+        assert!(file.entries[2].purl.is_some());
     }
 
     #[test]

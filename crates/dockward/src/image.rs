@@ -3,13 +3,11 @@
 //! SBOM or match the packages against the vulnerability database.
 
 use std::collections::BTreeSet;
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, anyhow, bail};
 use dockward_diagnostics::{Diagnostic, Location, Report, Severity, Subject, ToolInfo};
 use dockward_oci::{Image, Limits, Platform, ReadOptions};
-use dockward_rules::config::FailOn;
 use dockward_sbom::{Catalog, ImageMeta};
 use dockward_vuln::db::Store;
 use dockward_vuln::matcher::Query;
@@ -118,7 +116,10 @@ fn export_from_daemon(reference: &str) -> anyhow::Result<Exported> {
 
 /// Reads `target` keeping only what the catalogers need: a path, else an
 /// image name or ID exported from the daemon.
-fn read_image(target: &Path, platform: Option<&str>) -> anyhow::Result<Image> {
+///
+/// A progress bar is drawn on standard error while the layers are read,
+/// when it is a terminal and not `quiet`.
+fn read_image(target: &Path, platform: Option<&str>, quiet: bool) -> anyhow::Result<Image> {
     let exported;
     let path = if target.exists() {
         target
@@ -127,19 +128,39 @@ fn read_image(target: &Path, platform: Option<&str>) -> anyhow::Result<Image> {
         exported = export_from_daemon(&reference)?;
         exported.0.as_path()
     };
+    let bar = printer::ProgressBar::stderr("reading layers", quiet);
+    let report = |p: dockward_oci::ReadProgress| {
+        bar.update(
+            p.bytes_read,
+            p.bytes_total,
+            &format!(
+                "{}/{} layers, {:.1}/{:.1} MiB",
+                p.layers_done,
+                p.layers,
+                mib(p.bytes_read),
+                mib(p.bytes_total)
+            ),
+        );
+    };
     let source = dockward_oci::detect(path)
         .with_context(|| format!("cannot read `{}` as an image", target.display()))?;
     let platform = platform
         .map(|p| Platform::parse(p).map_err(|e| anyhow!("--platform {p}: {e}")))
         .transpose()?;
-    let wanted = |path: &str, size: u64| dockward_sbom::wanted(path, size);
+    // The catalogers' files, and the small files the image rules read for credentials (IM006).
+    let wanted = |path: &str, size: u64| {
+        dockward_sbom::wanted(path, size) || dockward_secrets::files::wants_content(path, size)
+    };
     let options = ReadOptions {
         wanted: &wanted,
         platform,
         limits: Limits::default(),
+        progress: Some(&report),
     };
-    let mut image = dockward_oci::read(&source, &options)
-        .with_context(|| format!("cannot read the image `{}`", target.display()))?;
+    let image = dockward_oci::read(&source, &options);
+    bar.finish();
+    let mut image =
+        image.with_context(|| format!("cannot read the image `{}`", target.display()))?;
     if !target.exists() && image.config.repo_tags.is_empty() {
         image
             .config
@@ -150,6 +171,12 @@ fn read_image(target: &Path, platform: Option<&str>) -> anyhow::Result<Image> {
         printer::warning(warning);
     }
     Ok(image)
+}
+
+/// Bytes as MiB, for display.
+#[allow(clippy::cast_precision_loss)] // display only
+fn mib(bytes: u64) -> f64 {
+    bytes as f64 / f64::from(1u32 << 20)
 }
 
 fn meta(target: &Path, image: &Image) -> ImageMeta {
@@ -167,7 +194,7 @@ fn meta(target: &Path, image: &Image) -> ImageMeta {
 
 /// Runs `dockward sbom`.
 pub fn sbom(args: &SbomArgs) -> anyhow::Result<Status> {
-    let image = read_image(&args.target, args.platform.as_deref())?;
+    let image = read_image(&args.target, args.platform.as_deref(), false)?;
     let catalog = dockward_sbom::catalog(&image.files);
     for warning in &catalog.warnings {
         printer::warning(warning);
@@ -186,7 +213,7 @@ pub fn sbom(args: &SbomArgs) -> anyhow::Result<Status> {
 }
 
 /// The current time as RFC 3339 UTC (seconds), from the system clock.
-fn rfc3339_now() -> String {
+pub(crate) fn rfc3339_now() -> String {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
@@ -270,6 +297,7 @@ fn queries(catalog: &Catalog) -> Vec<(usize, Query)> {
 
 /// Runs `dockward scan`.
 pub fn scan(args: &ScanArgs) -> anyhow::Result<Status> {
+    let suppressors = crate::scan_report::Suppressors::load(args)?;
     let path = db_path(args.db.as_deref())?;
     if !path.exists() {
         bail!(
@@ -279,7 +307,7 @@ pub fn scan(args: &ScanArgs) -> anyhow::Result<Status> {
     }
     let store = Store::open_read_only(&path)
         .with_context(|| format!("cannot open the database `{}`", path.display()))?;
-    let image = read_image(&args.target, args.platform.as_deref())?;
+    let image = read_image(&args.target, args.platform.as_deref(), args.quiet)?;
     let catalog = dockward_sbom::catalog(&image.files);
     let ecosystems: Vec<_> = catalog
         .packages
@@ -298,9 +326,9 @@ pub fn scan(args: &ScanArgs) -> anyhow::Result<Status> {
     let meta = registry
         .get(dockward_rules::Rule::VulnerablePackage)
         .ok_or_else(|| anyhow!("the vulnerability rule is not registered"))?;
-    let mut diagnostics = Vec::new();
+    let mut vulns = Vec::new();
+    let mut merged_ids = Vec::new();
     for (i, query) in queries(&catalog) {
-        let package = &catalog.packages[i];
         for m in index.matches(&query, &compare) {
             if args.ignore_unfixed && !m.is_fixed() {
                 continue;
@@ -309,37 +337,16 @@ pub fn scan(args: &ScanArgs) -> anyhow::Result<Status> {
             if !args.severity.is_empty() && !args.severity.contains(&sev) {
                 continue;
             }
-            let fixed = if m.fixed_versions.is_empty() {
-                "no fixed version".to_owned()
-            } else {
-                format!("fixed in {}", m.fixed_versions.join(", "))
-            };
-            let layer = package
-                .layer
-                .map(|l| format!(" (layer {l})"))
-                .unwrap_or_default();
-            diagnostics.push(Diagnostic {
-                rule: &meta.descriptor,
-                severity: sev,
-                message: format!(
-                    "{} {} is affected by {}{}; {fixed}{layer}",
-                    package.name,
-                    package.version,
-                    m.advisory_id,
-                    m.summary
-                        .as_deref()
-                        .map(|s| format!(": {s}"))
-                        .unwrap_or_default(),
-                ),
-                location: Location::Object {
-                    kind: "package".to_owned(),
-                    name: package.purl.clone(),
-                },
-                suppression: None,
-                aliases: m.aliases.clone(),
-            });
+            vulns.push(crate::scan_report::Vuln::new(i, &m, sev));
+            merged_ids.push(m.advisory_ids.clone());
         }
     }
+    crate::scan_report::enrich(&mut vulns, &merged_ids, &store);
+    // The vulnerabilities come first, in the order of `vulns`.
+    let mut diagnostics: Vec<Diagnostic> = vulns
+        .iter()
+        .map(|v| v.diagnostic(&meta.descriptor, &catalog.packages[v.package]))
+        .collect();
     let registry_ref = &registry;
     let mut rules = vec![&meta.descriptor];
     for finding in image_findings(&args.target, &image) {
@@ -378,43 +385,30 @@ pub fn scan(args: &ScanArgs) -> anyhow::Result<Status> {
         sources: Vec::new(),
         rules,
     };
-    let printer = Printer::new(args.output.as_deref());
-    let color = crate::lint::use_color(args.color, args.no_color, printer.is_terminal());
-    let mut text = crate::lint::render(&report, args.format, args.quiet, color);
-    if args.format == crate::cli::Format::Human && !args.quiet {
-        let _ = writeln!(
-            text,
-            "{} packages in {} ({})",
-            catalog.packages.len(),
-            meta_name(&args.target, &image),
-            catalog
-                .os
-                .as_ref()
-                .and_then(|o| o.pretty_name.clone())
-                .unwrap_or_else(|| "unknown OS".to_owned())
-        );
-    }
-    printer.result(&text)?;
-    let fail_on = if args.no_fail {
-        FailOn::Never
-    } else {
-        args.fail_on.unwrap_or_default()
-    };
-    Ok(
-        if report.diagnostics.iter().any(|d| fail_on.fails(d.severity)) {
-            Status::Failure
-        } else {
-            Status::Success
+    crate::scan_report::finish(
+        args,
+        &suppressors,
+        crate::scan_report::Scan {
+            report,
+            vulns,
+            catalog: &catalog,
+            meta: self::meta(&args.target, &image),
+            references: crate::scan_report::references(&args.target, &image.config.repo_tags),
         },
     )
 }
 
 /// The image configuration and layer checks (`IM`): the audit engine's image
 /// rules over the image read from the archive, given as the facts an audit of
-/// the daemon would record (`Config` as `docker inspect` shows it, setuid and
-/// setgid files from the merged tree).
+/// the daemon would record (`Config` as `docker inspect` shows it, the
+/// config's history, and from the layers: setuid and setgid files and
+/// world-writable directories of the merged tree, credential files of every
+/// layer, including those a later layer removed).
 fn image_findings(target: &Path, image: &Image) -> Vec<dockward_audit::AuditFinding> {
-    use dockward_audit::facts::{Facts, ImageFacts, SetuidFile};
+    use dockward_audit::facts::{
+        Facts, HistoryStep, ImageFacts, SecretFile, SetuidFile, WorldWritableDir,
+    };
+    use dockward_oci::EntryKind;
     // A root filesystem directory has no configuration: only its files are checked.
     let has_config = image.config.raw.get("config").is_some();
     let config = image.config.raw.get("config").cloned().unwrap_or_default();
@@ -426,17 +420,70 @@ fn image_findings(target: &Path, image: &Image) -> Vec<dockward_audit::AuditFind
     let setuid_files = image
         .files
         .iter()
-        .filter(|(_, e)| e.kind == dockward_oci::EntryKind::File && e.mode & 0o6000 != 0)
+        .filter(|(_, e)| e.kind == EntryKind::File && e.mode & 0o6000 != 0)
         .map(|(path, e)| SetuidFile {
             path: path.to_owned(),
             mode: e.mode,
         })
         .collect();
+    let world_writable_dirs = image
+        .files
+        .iter()
+        .filter(|(_, e)| e.kind == EntryKind::Directory && WorldWritableDir::qualifies(e.mode))
+        .map(|(path, e)| WorldWritableDir {
+            path: path.to_owned(),
+            mode: e.mode,
+        })
+        .collect();
+    // A root filesystem directory has no layers to name.
+    let layer_of = |index: usize| image.layers.get(index).map(|l| (index, l.diff_id.clone()));
+    let secret = |path: &str, entry: &dockward_oci::FileEntry, removed_in: Option<usize>| {
+        if entry.kind != EntryKind::File
+            || (entry.content.is_none() && dockward_secrets::files::credential_file(path).is_none())
+        {
+            return None;
+        }
+        let what = dockward_secrets::files::classify(path, entry.content.as_deref())?;
+        let layer = layer_of(entry.layer);
+        Some(SecretFile {
+            path: path.to_owned(),
+            what: what.to_owned(),
+            layer: layer.as_ref().map(|l| l.0),
+            diff_id: layer.and_then(|l| l.1),
+            removed_in_layer: removed_in,
+        })
+    };
+    let mut secret_files: Vec<SecretFile> = image
+        .files
+        .iter()
+        .filter_map(|(path, e)| secret(path, e, None))
+        .collect();
+    secret_files.extend(
+        image
+            .files
+            .removed()
+            .iter()
+            .filter_map(|r| secret(&r.path, &r.entry, Some(r.removed_in))),
+    );
+    let history = has_config.then(|| {
+        image
+            .config
+            .history
+            .iter()
+            .map(|h| HistoryStep {
+                created_by: h.created_by.clone().unwrap_or_default(),
+                empty_layer: h.empty_layer,
+            })
+            .collect()
+    });
     let facts = Facts {
         schema: dockward_audit::facts::FACTS_SCHEMA.to_owned(),
         images: vec![ImageFacts {
             inspect,
             setuid_files: Some(setuid_files),
+            secret_files: Some(secret_files),
+            world_writable_dirs: Some(world_writable_dirs),
+            history,
         }],
         ..Facts::default()
     };
@@ -444,13 +491,18 @@ fn image_findings(target: &Path, image: &Image) -> Vec<dockward_audit::AuditFind
         images: true,
         ..dockward_audit::Scope::default()
     };
+    let file_rules = [
+        dockward_rules::Rule::SetuidFileInImage,
+        dockward_rules::Rule::SecretFileInImage,
+        dockward_rules::Rule::WorldWritableDirInImage,
+    ];
     dockward_audit::audit_scoped(
         &facts,
         &dockward_audit::AuditSettings::default(),
         &scope,
         &|rule| {
             rule.family() == dockward_rules::Family::Image
-                && (has_config || rule == dockward_rules::Rule::SetuidFileInImage)
+                && (has_config || file_rules.contains(&rule))
         },
     )
     .findings

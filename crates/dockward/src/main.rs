@@ -13,6 +13,10 @@ mod input;
 mod lint;
 mod printer;
 mod rule;
+mod scan_report;
+mod scan_table;
+mod suppress;
+mod vex;
 
 use std::process::ExitCode;
 

@@ -144,9 +144,118 @@ pub fn located_error(path: &str, text: &str, span: Option<Span>, message: &str) 
     out
 }
 
+/// A progress bar on standard error, drawn only when standard error is a
+/// terminal (and `TERM` is not `dumb`); otherwise every call does nothing.
+/// Safe to update from several threads; redraws at most ten times a second.
+#[derive(Debug)]
+pub struct ProgressBar {
+    label: &'static str,
+    state: Option<std::sync::Mutex<BarState>>,
+}
+
+#[derive(Debug)]
+struct BarState {
+    last: Option<std::time::Instant>,
+    drawn: bool,
+    best: u64,
+}
+
+/// Width of the bar in cells.
+const BAR_WIDTH: usize = 30;
+
+impl ProgressBar {
+    /// A bar named `label`, hidden when `quiet` or when standard error is
+    /// not a terminal.
+    pub fn stderr(label: &'static str, quiet: bool) -> Self {
+        use std::io::IsTerminal as _;
+        let dumb = std::env::var_os("TERM").is_some_and(|t| t == "dumb");
+        let shown = !quiet && !dumb && io::stderr().is_terminal();
+        ProgressBar {
+            label,
+            state: shown.then(|| {
+                std::sync::Mutex::new(BarState {
+                    last: None,
+                    drawn: false,
+                    best: 0,
+                })
+            }),
+        }
+    }
+
+    /// Shows `done` of `total` units, followed by `detail`.
+    pub fn update(&self, done: u64, total: u64, detail: &str) {
+        let Some(state) = &self.state else { return };
+        let Ok(mut state) = state.lock() else { return };
+        // Reports from several threads may arrive out of order.
+        let done = done.max(state.best).min(total);
+        state.best = done;
+        let now = std::time::Instant::now();
+        let finished = total > 0 && done == total;
+        if !finished
+            && state
+                .last
+                .is_some_and(|t| now.duration_since(t) < std::time::Duration::from_millis(100))
+        {
+            return;
+        }
+        state.last = Some(now);
+        state.drawn = true;
+        to_stderr(&bar_line(self.label, done, total, detail));
+    }
+
+    /// Clears the bar's line, if one was drawn.
+    pub fn finish(&self) {
+        let Some(state) = &self.state else { return };
+        if state.lock().is_ok_and(|s| s.drawn) {
+            to_stderr("\r\x1b[2K");
+        }
+    }
+}
+
+/// One frame of a progress bar: `\r`, the label, the bar, the percentage
+/// and the detail, then "erase to the end of the line".
+fn bar_line(label: &str, done: u64, total: u64, detail: &str) -> String {
+    let filled = if total == 0 {
+        0
+    } else {
+        usize::try_from(u128::from(done) * BAR_WIDTH as u128 / u128::from(total)).unwrap_or(0)
+    }
+    .min(BAR_WIDTH);
+    let percent = if total == 0 {
+        0
+    } else {
+        u128::from(done) * 100 / u128::from(total)
+    };
+    format!(
+        "\r{label} [{}{}] {percent:>3}% {detail}\x1b[K",
+        "#".repeat(filled),
+        "-".repeat(BAR_WIDTH - filled)
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bar_frames_fill_in_proportion() {
+        assert_eq!(
+            bar_line("reading", 0, 0, "0/0 layers"),
+            format!("\rreading [{}]   0% 0/0 layers\x1b[K", "-".repeat(30))
+        );
+        assert_eq!(
+            bar_line("reading", 50, 100, "x"),
+            format!(
+                "\rreading [{}{}]  50% x\x1b[K",
+                "#".repeat(15),
+                "-".repeat(15)
+            )
+        );
+        assert_eq!(
+            bar_line("reading", 100, 100, ""),
+            format!("\rreading [{}] 100% \x1b[K", "#".repeat(30))
+        );
+    }
 
     #[test]
     fn code_frame_underlines_the_span() {

@@ -152,6 +152,7 @@ checks! {
     "4.1" L1 None, "Ensure that a user for the container has been created";
     "4.6" L1 None, "Ensure that HEALTHCHECK instructions have been added to container images";
     "4.8" L2 None, "Ensure setuid and setgid permissions are removed";
+    "4.10" L1 None, "Ensure secrets are not stored in Dockerfiles";
     "5.1" L1 None, "Ensure swarm mode is not Enabled, if not needed";
 }
 

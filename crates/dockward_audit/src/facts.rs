@@ -307,6 +307,67 @@ pub struct ImageFacts {
     /// layers could not be read.
     #[serde(default)]
     pub setuid_files: Option<Vec<SetuidFile>>,
+    /// Files that hold credentials (private keys, cloud and registry
+    /// credentials, tokens), in every layer, including those a later layer
+    /// removed or replaced; `None` when the layers could not be read. Only what
+    /// the file is and where: never its content.
+    #[serde(default)]
+    pub secret_files: Option<Vec<SecretFile>>,
+    /// Directories writable by everyone without the sticky bit in the merged
+    /// layers; `None` when the layers could not be read.
+    #[serde(default)]
+    pub world_writable_dirs: Option<Vec<WorldWritableDir>>,
+    /// The build history, base first: the image config's `history`, or
+    /// `GET /images/{id}/history` reversed; `None` when not collected.
+    #[serde(default)]
+    pub history: Option<Vec<HistoryStep>>,
+}
+
+/// A file of an image that holds credentials.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecretFile {
+    /// Path inside the image.
+    pub path: String,
+    /// What it holds (`an SSH private key`, `AWS credentials`).
+    pub what: String,
+    /// Index of the layer that wrote it (0 = the base layer), when known.
+    #[serde(default)]
+    pub layer: Option<usize>,
+    /// That layer's diff_id (`sha256:...`), when known.
+    #[serde(default)]
+    pub diff_id: Option<String>,
+    /// The layer that removed or replaced it, when a later layer did: the file is
+    /// no longer in the merged filesystem but still in `layer`'s archive.
+    #[serde(default)]
+    pub removed_in_layer: Option<usize>,
+}
+
+/// A directory of an image writable by everyone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorldWritableDir {
+    /// Path inside the image.
+    pub path: String,
+    /// Permission bits (`0o777`).
+    pub mode: u32,
+}
+
+impl WorldWritableDir {
+    /// Whether a directory with permission bits `mode` belongs in the list:
+    /// writable by others (`0o002`) without the sticky bit (`0o1000`).
+    pub fn qualifies(mode: u32) -> bool {
+        mode & 0o002 != 0 && mode & 0o1000 == 0
+    }
+}
+
+/// One step of an image's build history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryStep {
+    /// The instruction that made it (`/bin/sh -c #(nop)  ENV A=b`,
+    /// `RUN |1 TOKEN=x /bin/sh -c make`), verbatim.
+    pub created_by: String,
+    /// Whether the step made no layer.
+    #[serde(default)]
+    pub empty_layer: bool,
 }
 
 /// A setuid or setgid file in an image.

@@ -700,6 +700,60 @@ fn image_rules() {
 }
 
 #[test]
+fn image_secret_port_and_layer_rules() {
+    let gh = format!("ghp_{}", "aB3".repeat(12));
+    let findings = run(&variant(|v| {
+        v["images"] = json!([
+            {"inspect": {"Id": "sha256:4444444444444444", "RepoTags": ["leaky:1"],
+                         "Config": {"User": "10001", "Healthcheck": {"Test": ["CMD", "true"]},
+                                    "Env": ["PATH=/usr/bin", format!("GITHUB_TOKEN={gh}"), "DB_PASSWORD_FILE=/run/secrets/db"],
+                                    "Labels": {"db.password": "hunter22"},
+                                    "ExposedPorts": {"22/tcp": {}, "8080/tcp": {}, "2375/tcp": {}}}},
+             "setuid_files": [],
+             "secret_files": [
+                 {"path": "/root/.ssh/id_rsa", "what": "an SSH private key", "layer": 1, "diff_id": "sha256:aaaaaaaaaaaaaaaaaaaa"},
+                 {"path": "/root/.aws/credentials", "what": "AWS credentials", "layer": 1, "removed_in_layer": 2}
+             ],
+             "world_writable_dirs": [{"path": "/app/cache", "mode": 511}, {"path": "/tmp", "mode": 1023}],
+             "history": [
+                 {"created_by": "/bin/sh -c #(nop) ADD file:0 in / "},
+                 {"created_by": "|1 NPM_TOKEN=tok3n-value-123 /bin/sh -c npm ci"},
+                 {"created_by": "/bin/sh -c #(nop)  CMD [\"app\"]", "empty_layer": true}
+             ]},
+            {"inspect": {"Id": "sha256:5555555555555555", "RepoTags": ["clean:1"],
+                         "Config": {"User": "10001", "Healthcheck": {"Test": ["CMD", "true"]}, "ExposedPorts": {"8080/tcp": {}}}},
+             "setuid_files": [], "secret_files": [], "world_writable_dirs": [], "history": []}
+        ]);
+    }));
+    let im: Vec<String> = findings
+        .iter()
+        .filter(|f| f.rule.code().starts_with("IM"))
+        .map(|f| {
+            format!(
+                "{} {} {}: {}",
+                f.rule.code(),
+                severity(f),
+                f.object,
+                f.message
+            )
+        })
+        .collect();
+    insta::assert_snapshot!(im.join("\n"));
+    for code in ["IM004", "IM006"] {
+        assert!(
+            of(&findings, code)
+                .iter()
+                .all(|f| f.aliases == ["CIS-4.10", "CIS-L1"])
+        );
+    }
+    assert!(
+        !im.iter()
+            .any(|m| m.contains(&gh) || m.contains("hunter22") || m.contains("tok3n-value")),
+        "secrets are masked"
+    );
+}
+
+#[test]
 fn disabled_rules_do_not_run() {
     let facts = facts(real_host());
     let only_dm002 = audit(&facts, &AuditSettings::default(), &|rule| {
@@ -904,7 +958,7 @@ fn socket_owned_by_another_group_is_reported() {
 #[test]
 fn every_rule_documents_itself() {
     let metas = rule_metas();
-    assert_eq!(metas.len(), 42);
+    assert_eq!(metas.len(), 46);
     for meta in metas {
         let docs = meta.descriptor.docs;
         for heading in [

@@ -39,7 +39,13 @@ pub fn human(report: &Report, options: HumanOptions) -> String {
 
 /// The JSON report contract `dockward.report/v1` (see [`report_schema`]).
 pub fn json(report: &Report) -> String {
-    json_report::render(report)
+    json_report::render(report, None)
+}
+
+/// The JSON report of a scan: the contract plus the package inventory and
+/// its vulnerabilities (`packages`, `vulnerabilities`).
+pub fn json_with_inventory(report: &Report, inventory: json_report::Inventory) -> String {
+    json_report::render(report, Some(inventory))
 }
 
 /// SARIF 2.1.0, meeting GitHub code scanning's requirements.

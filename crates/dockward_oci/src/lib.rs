@@ -41,7 +41,7 @@ use std::path::{Path, PathBuf};
 
 pub use config::{HistoryEntry, ImageConfig, Platform};
 pub use error::OciError;
-pub use tree::{EntryKind, FileEntry, FileTree};
+pub use tree::{EntryKind, FileEntry, FileTree, RemovedFile};
 
 /// Bounds against hostile or huge images. The defaults keep a read under
 /// 256 MiB of memory: at most 192 MiB of kept content plus the tree.
@@ -82,7 +82,28 @@ pub struct ReadOptions<'a> {
     pub platform: Option<Platform>,
     /// Bounds.
     pub limits: Limits,
+    /// Called while the layers are read (from the reading threads), so a
+    /// caller can show progress; `None` for no reports.
+    pub progress: Option<Progress<'a>>,
 }
+
+/// Where the reading of an image's layers stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ReadProgress {
+    /// Layers read and applied.
+    pub layers_done: usize,
+    /// Layers to read.
+    pub layers: usize,
+    /// Stored (compressed) bytes of the layers consumed so far.
+    pub bytes_read: u64,
+    /// Stored bytes of all the layers.
+    pub bytes_total: u64,
+}
+
+/// A progress callback: called with the state after each MiB read and after
+/// each layer applied, from any of the reading threads. It must be cheap;
+/// throttling the display is the caller's business.
+pub type Progress<'a> = &'a (dyn Fn(ReadProgress) + Sync);
 
 impl std::fmt::Debug for ReadOptions<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::mpsc;
 
 use serde_json::Value;
@@ -280,6 +280,19 @@ fn walk_all(
     options: &ReadOptions<'_>,
 ) -> Result<(FileTree, Vec<Walked>), OciError> {
     let budget = Budget::default();
+    let meter = options.progress.map(|report| Meter {
+        report,
+        layers: jobs.len(),
+        bytes_total: jobs
+            .iter()
+            .filter_map(|job| store.open(&job.name).ok().map(|(_, size)| size))
+            .sum(),
+        bytes_read: AtomicU64::new(0),
+        layers_done: AtomicUsize::new(0),
+    });
+    if let Some(meter) = &meter {
+        meter.send();
+    }
     let next = AtomicUsize::new(0);
     let stop = AtomicBool::new(false);
     let threads = std::thread::available_parallelism()
@@ -293,7 +306,7 @@ fn walk_all(
     std::thread::scope(|scope| {
         for _ in 0..threads {
             let tx = tx.clone();
-            let (next, stop, budget) = (&next, &stop, &budget);
+            let (next, stop, budget, meter) = (&next, &stop, &budget, meter.as_ref());
             scope.spawn(move || {
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
@@ -302,6 +315,11 @@ fn walk_all(
                         break;
                     }
                     let result = store.open(&job.name).and_then(|(reader, size)| {
+                        let reader = Counting {
+                            inner: reader,
+                            meter,
+                            unreported: 0,
+                        };
                         walk_layer(reader, options.wanted, &options.limits, budget)
                             .map(|e| (size, e))
                             .map_err(|reason| OciError::Layer {
@@ -349,6 +367,10 @@ fn walk_all(
                     },
                 );
                 done.push((size, entries));
+                if let Some(meter) = &meter {
+                    meter.layers_done.store(done.len(), Ordering::Relaxed);
+                    meter.send();
+                }
             }
         }
     });
@@ -356,6 +378,70 @@ fn walk_all(
         return Err(e);
     }
     Ok((tree, done))
+}
+
+/// Progress shared by the reading threads.
+struct Meter<'a> {
+    report: crate::Progress<'a>,
+    layers: usize,
+    bytes_total: u64,
+    bytes_read: AtomicU64,
+    layers_done: AtomicUsize,
+}
+
+impl Meter<'_> {
+    fn send(&self) {
+        (self.report)(crate::ReadProgress {
+            layers_done: self.layers_done.load(Ordering::Relaxed),
+            layers: self.layers,
+            bytes_read: self
+                .bytes_read
+                .load(Ordering::Relaxed)
+                .min(self.bytes_total),
+            bytes_total: self.bytes_total,
+        });
+    }
+}
+
+/// A layer's stored stream, counting what is consumed for the [`Meter`].
+struct Counting<'a, R> {
+    inner: R,
+    meter: Option<&'a Meter<'a>>,
+    /// Bytes read since the last report.
+    unreported: u64,
+}
+
+/// Bytes read between two progress reports of one layer.
+const REPORT_EVERY: u64 = 1 << 20;
+
+impl<R> Drop for Counting<'_, R> {
+    fn drop(&mut self) {
+        if let Some(meter) = self.meter
+            && self.unreported > 0
+        {
+            meter
+                .bytes_read
+                .fetch_add(self.unreported, Ordering::Relaxed);
+            meter.send();
+        }
+    }
+}
+
+impl<R: std::io::Read> std::io::Read for Counting<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if let Some(meter) = self.meter {
+            self.unreported += u64::try_from(n).unwrap_or(0);
+            if self.unreported >= REPORT_EVERY {
+                meter
+                    .bytes_read
+                    .fetch_add(self.unreported, Ordering::Relaxed);
+                self.unreported = 0;
+                meter.send();
+            }
+        }
+        Ok(n)
+    }
 }
 
 fn take_marks(entries: &mut LayerEntries) -> LayerEntries {

@@ -42,11 +42,26 @@ pub struct FileEntry {
     pub content: Option<Arc<[u8]>>,
 }
 
+/// A regular file whose content was kept and that a later layer removed (a
+/// whiteout, an opaque directory, a non-directory over a parent) or replaced.
+/// It is no longer in the merged view, but still in the archive of the layer
+/// that wrote it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemovedFile {
+    /// Its path.
+    pub path: String,
+    /// The entry as its layer wrote it (`entry.layer` is that layer).
+    pub entry: FileEntry,
+    /// The layer that removed or replaced it.
+    pub removed_in: usize,
+}
+
 /// The merged view of an image's layers: absolute, normalized paths (`/etc/os-release`,
 /// no `.`/`..` components, no trailing `/`) to entries. `/` itself is not stored.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FileTree {
     entries: BTreeMap<String, FileEntry>,
+    removed: Vec<RemovedFile>,
 }
 
 impl FileTree {
@@ -73,6 +88,48 @@ impl FileTree {
         for p in below {
             self.entries.remove(&p);
         }
+    }
+
+    /// Removes `path` and everything below it like [`FileTree::remove_tree`],
+    /// remembering the regular files with kept content as removed by `layer`
+    /// (see [`FileTree::removed`]).
+    pub fn remove_tree_in_layer(&mut self, path: &str, layer: usize) {
+        self.remember(path, layer);
+        let prefix = format!("{}/", path.trim_end_matches('/'));
+        let below: Vec<String> = self
+            .entries
+            .range(prefix.clone()..)
+            .take_while(|(p, _)| p.starts_with(&prefix))
+            .filter(|(_, e)| e.content.is_some())
+            .map(|(p, _)| p.clone())
+            .collect();
+        for p in below {
+            self.remember(&p, layer);
+        }
+        self.remove_tree(path);
+    }
+
+    /// Records `path` as removed by `layer` when it is a regular file with
+    /// kept content written by an earlier layer.
+    pub(crate) fn remember(&mut self, path: &str, layer: usize) {
+        if let Some(entry) = self.entries.get(path)
+            && entry.kind == EntryKind::File
+            && entry.content.is_some()
+            && entry.layer < layer
+        {
+            self.removed.push(RemovedFile {
+                path: path.to_owned(),
+                entry: entry.clone(),
+                removed_in: layer,
+            });
+        }
+    }
+
+    /// Files with kept content that a later layer removed or replaced, in the
+    /// order it happened. Only files the reader kept content for are
+    /// remembered, so this costs no more memory than the content budget.
+    pub fn removed(&self) -> &[RemovedFile] {
+        &self.removed
     }
 
     /// The entry at `path`, without following symbolic links.

@@ -281,21 +281,26 @@ fn walk_tar<R: Read>(
 /// directories (which only hide lower layers), then its entries in order. A
 /// non-directory replacing a directory removes the directory's subtree; a hard
 /// link shares the kept content of its target.
+///
+/// Files with kept content that this layer removes or replaces are remembered
+/// in [`FileTree::removed`]: they are still in the lower layer's archive.
 pub fn apply_layer(tree: &mut FileTree, layer: usize, entries: LayerEntries) {
     for dir in &entries.opaque {
         let below: Vec<String> = tree.under(dir).map(|(p, _)| p.to_owned()).collect();
         for p in below {
-            tree.remove_tree(&p);
+            tree.remove_tree_in_layer(&p, layer);
         }
     }
     for path in &entries.whiteouts {
-        tree.remove_tree(path);
+        tree.remove_tree_in_layer(path, layer);
     }
     for LayerEntry { path, mut entry } in entries.entries {
         entry.layer = layer;
-        if entry.kind != EntryKind::Directory {
+        if entry.kind == EntryKind::Directory {
+            tree.remember(&path, layer);
+        } else {
             // A non-directory has no children, whether the lower directory was explicit or implied.
-            tree.remove_tree(&path);
+            tree.remove_tree_in_layer(&path, layer);
         }
         if let EntryKind::Hardlink(target) = &entry.kind
             && let Some(t) = tree.get(target)

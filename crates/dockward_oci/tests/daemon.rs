@@ -88,6 +88,7 @@ fn docker_save_of_an_imported_busybox() {
             wanted: &wanted,
             platform: None,
             limits: Limits::default(),
+            progress: None,
         },
     )
     .unwrap();

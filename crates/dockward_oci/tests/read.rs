@@ -16,7 +16,51 @@ fn opts() -> ReadOptions<'static> {
         wanted: &all,
         platform: None,
         limits: Limits::default(),
+        progress: None,
     }
+}
+
+#[test]
+fn removed_and_replaced_files_with_kept_content_are_remembered() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = layer(&[
+        M::File("app/a", b"a"),
+        M::File("app/kept", b"k"),
+        M::File("srv/nm/x/package.json", b"x0"),
+        M::File("dir/sub/f", b"f"),
+        M::File("etc/conf", b"c0"),
+    ]);
+    let upper = layer(&[
+        M::File("app/.wh.a", b""),
+        M::File("srv/nm/.wh..wh..opq", b""),
+        M::File("dir", b"now a file"),
+        M::File("etc/conf", b"c1"),
+    ]);
+    let path = dir.path().join("image.tar");
+    docker_archive(&path, &[plain(base), plain(upper)]);
+    let want_all_but_kept = |p: &str, _: u64| p != "/dir/sub/f";
+    let options = ReadOptions {
+        wanted: &want_all_but_kept,
+        ..opts()
+    };
+    let image = read(&detect(&path).unwrap(), &options).unwrap();
+    let removed: Vec<(&str, usize, usize)> = image
+        .files
+        .removed()
+        .iter()
+        .map(|r| (r.path.as_str(), r.entry.layer, r.removed_in))
+        .collect();
+    // `/dir/sub/f` had no kept content: not remembered.
+    assert_eq!(
+        removed,
+        [
+            ("/srv/nm/x/package.json", 0, 1),
+            ("/app/a", 0, 1),
+            ("/etc/conf", 0, 1)
+        ]
+    );
+    let conf = &image.files.removed()[2];
+    assert_eq!(conf.entry.content.as_deref(), Some(&b"c0"[..]));
 }
 
 #[test]
@@ -265,6 +309,43 @@ trait TakeBytes: std::io::Read + Sized {
 impl<R: std::io::Read> TakeBytes for R {}
 
 #[test]
+fn progress_is_reported_per_mebibyte_and_per_layer() {
+    let dir = tempfile::tempdir().unwrap();
+    // Plain layers: the 3 MiB one is reported while it is read.
+    let big: Vec<u8> = (0..3u32 << 20).map(|i| (i % 251) as u8).collect();
+    let desc = oci_image(
+        dir.path(),
+        "amd64",
+        &[
+            plain(layer(&[M::File("a", b"a")])),
+            plain(layer(&[M::File("big", &big)])),
+            gz(layer(&[M::File("c", b"c")])),
+        ],
+    );
+    oci_index(dir.path(), &[desc]);
+    let seen = std::sync::Mutex::new(Vec::new());
+    let report = |p: dockward_oci::ReadProgress| seen.lock().unwrap().push(p);
+    let options = ReadOptions {
+        platform: Some(Platform::parse("linux/amd64").unwrap()),
+        progress: Some(&report),
+        ..opts()
+    };
+    let image = read(&detect(dir.path()).unwrap(), &options).unwrap();
+    let seen = seen.into_inner().unwrap();
+    let total: u64 = image.layers.iter().map(|l| l.size).sum();
+    assert_eq!(seen[0].layers_done, 0);
+    assert_eq!(seen[0].bytes_read, 0);
+    assert!(seen.iter().all(|p| p.layers == 3 && p.bytes_total == total));
+    assert!(
+        seen.iter()
+            .any(|p| p.layers_done < 3 && p.bytes_read >= 1 << 20),
+        "reports while the big layer is read: {seen:?}"
+    );
+    let last = seen.last().unwrap();
+    assert_eq!((last.layers_done, last.bytes_read), (3, total));
+}
+
+#[test]
 fn thousands_of_layers() {
     let dir = tempfile::tempdir().unwrap();
     let layers: Vec<Blob> = (0..2000)
@@ -414,6 +495,7 @@ fn rootfs_directory_does_not_follow_symlinks() {
         wanted: &wanted,
         platform: None,
         limits: Limits::default(),
+        progress: None,
     };
     let image = read(&detect(root).unwrap(), &options).unwrap();
     assert_eq!(

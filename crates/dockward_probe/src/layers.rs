@@ -1,6 +1,9 @@
-//! setuid/setgid files in an image's layers, read from the storage driver's
-//! layer directories (`GraphDriver.Data.UpperDir` and `LowerDir` of the image
-//! inspect). Root only, in practice.
+//! setuid/setgid files, world-writable directories and credential files in an
+//! image's layers, read from the storage driver's layer directories
+//! (`GraphDriver.Data.UpperDir` and `LowerDir` of the image inspect). Root
+//! only, in practice. Credential files are looked for in every layer, also
+//! where an upper layer hides them (they are still in the image); only
+//! candidate files are opened, and at most 64 KiB of each is read.
 //!
 //! Layers are walked top first without following symlinks. A lower layer's
 //! path is hidden when an upper layer has the same path, a whiteout for it or
@@ -11,12 +14,13 @@
 //! read xattrs), so files below them in lower layers may be reported although
 //! they are hidden.
 
-use std::collections::HashSet;
-use std::io;
+use std::collections::HashMap;
+use std::io::{self, Read as _};
 use std::os::unix::fs::{FileTypeExt, MetadataExt};
 use std::path::Path;
 
-use dockward_audit::facts::SetuidFile;
+use dockward_audit::facts::{SecretFile, SetuidFile, WorldWritableDir};
+use dockward_secrets::files;
 
 /// The most entries walked per image.
 pub const MAX_ENTRIES: usize = 2_000_000;
@@ -71,23 +75,73 @@ pub fn layer_dirs(inspect: &serde_json::Value) -> Result<Vec<String>, LayerError
     Ok(dirs)
 }
 
-/// Scans the layers of one image inspect under `root`.
+/// What a scan of an image's layer directories found.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LayerScan {
+    /// setuid/setgid regular files of the merged view.
+    pub setuid_files: Vec<SetuidFile>,
+    /// Directories of the merged view writable by everyone without the sticky bit.
+    pub world_writable_dirs: Vec<WorldWritableDir>,
+    /// Credential files of every layer, also those an upper layer hides.
+    pub secret_files: Vec<SecretFile>,
+}
+
+/// Scans the layers of one image inspect under `root` for setuid files only.
 pub fn setuid_files(
     root: &Path,
     inspect: &serde_json::Value,
     max_entries: usize,
 ) -> Result<Vec<SetuidFile>, LayerError> {
+    scan(root, inspect, max_entries).map(|s| s.setuid_files)
+}
+
+/// Reads at most [`files::MAX_CONTENT`] bytes of a layer file, `None` when
+/// it cannot be read (the name then decides).
+fn read_small(path: &Path) -> Option<Vec<u8>> {
+    let file = std::fs::File::open(path).ok()?;
+    let mut bytes = Vec::new();
+    file.take(files::MAX_CONTENT + 1)
+        .read_to_end(&mut bytes)
+        .ok()?;
+    (bytes.len() as u64 <= files::MAX_CONTENT).then_some(bytes)
+}
+
+/// Scans the layers of one image inspect under `root`: setuid/setgid files and
+/// world-writable directories of the merged view, and credential files of
+/// every layer (content read for candidates only, at most
+/// [`files::MAX_CONTENT`] bytes each). Layer indexes count from the base
+/// (the last `LowerDir`), diff_ids come from the inspect's `RootFS.Layers`
+/// when it lists as many layers as there are directories.
+pub fn scan(
+    root: &Path,
+    inspect: &serde_json::Value,
+    max_entries: usize,
+) -> Result<LayerScan, LayerError> {
     let dirs = layer_dirs(inspect)?;
-    let mut present: HashSet<String> = HashSet::new();
-    let mut blocked: HashSet<String> = HashSet::new();
-    let mut opaque: HashSet<String> = HashSet::new();
-    let mut found = Vec::new();
+    let diff_ids: Vec<String> = inspect["RootFS"]["Layers"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default();
+    let count = dirs.len();
+    // Path → the lowest upper layer (index) that has it, removes it, or makes it opaque.
+    let mut present: HashMap<String, usize> = HashMap::new();
+    let mut blocked: HashMap<String, usize> = HashMap::new();
+    let mut opaque: HashMap<String, usize> = HashMap::new();
+    let mut out = LayerScan::default();
     let mut entries = 0usize;
-    for dir in dirs {
-        let layer = crate::fs::under(root, &dir);
-        let mut layer_present = HashSet::new();
-        let mut layer_blocked = HashSet::new();
-        let mut layer_opaque = HashSet::new();
+    for (position, dir) in dirs.iter().enumerate() {
+        let index = count - 1 - position;
+        let diff_id = (diff_ids.len() == count)
+            .then(|| diff_ids.get(index).cloned())
+            .flatten();
+        let layer = crate::fs::under(root, dir);
+        let mut layer_present = Vec::new();
+        let mut layer_blocked = Vec::new();
+        let mut layer_opaque = Vec::new();
         let mut stack = vec![String::new()];
         while let Some(rel) = stack.pop() {
             let full = if rel.is_empty() {
@@ -110,11 +164,11 @@ pub fn setuid_files(
                 }
                 let name = entry.file_name().to_string_lossy().into_owned();
                 if name == ".wh..wh..opq" {
-                    layer_opaque.insert(rel.clone());
+                    layer_opaque.push(rel.clone());
                     continue;
                 }
                 if let Some(hidden) = name.strip_prefix(".wh.") {
-                    layer_blocked.insert(format!("{rel}/{hidden}"));
+                    layer_blocked.push(format!("{rel}/{hidden}"));
                     continue;
                 }
                 let path = format!("{rel}/{name}");
@@ -125,49 +179,91 @@ pub fn setuid_files(
                 })?;
                 let ft = meta.file_type();
                 if ft.is_char_device() && meta.rdev() == 0 {
-                    layer_blocked.insert(path);
+                    layer_blocked.push(path);
                     continue;
                 }
-                if is_blocked(&path, &blocked, &opaque) {
-                    continue;
-                }
-                let shadowed = present.contains(&path);
+                // The upper layer that hides this path, if one does.
+                let hidden_by = hidden_by(&path, &blocked, &opaque)
+                    .into_iter()
+                    .chain(present.get(&path).copied().filter(|_| !ft.is_dir()))
+                    .min();
                 if ft.is_dir() {
+                    // Hidden directories are walked for credential files only.
                     stack.push(path.clone());
-                } else if !shadowed {
-                    if ft.is_file() && meta.mode() & 0o6000 != 0 {
-                        found.push(SetuidFile {
+                    if hidden_by.is_none()
+                        && !present.contains_key(&path)
+                        && WorldWritableDir::qualifies(meta.mode() & 0o7777)
+                    {
+                        out.world_writable_dirs.push(WorldWritableDir {
                             path: path.clone(),
                             mode: meta.mode() & 0o7777,
                         });
                     }
-                    layer_blocked.insert(path.clone());
+                } else {
+                    if hidden_by.is_none() && ft.is_file() && meta.mode() & 0o6000 != 0 {
+                        out.setuid_files.push(SetuidFile {
+                            path: path.clone(),
+                            mode: meta.mode() & 0o7777,
+                        });
+                    }
+                    if ft.is_file()
+                        && (files::credential_file(&path).is_some()
+                            || files::wants_content(&path, meta.len()))
+                    {
+                        let content = read_small(&full.join(&name));
+                        if let Some(what) = files::classify(&path, content.as_deref()) {
+                            out.secret_files.push(SecretFile {
+                                path: path.clone(),
+                                what: what.to_owned(),
+                                layer: Some(index),
+                                diff_id: diff_id.clone(),
+                                removed_in_layer: hidden_by,
+                            });
+                        }
+                    }
+                    if hidden_by.is_none() {
+                        layer_blocked.push(path.clone());
+                    }
                 }
-                layer_present.insert(path);
+                layer_present.push(path);
             }
         }
-        present.extend(layer_present);
-        blocked.extend(layer_blocked);
-        opaque.extend(layer_opaque);
+        for p in layer_present {
+            present.insert(p, index);
+        }
+        for p in layer_blocked {
+            blocked.insert(p, index);
+        }
+        for p in layer_opaque {
+            opaque.insert(p, index);
+        }
     }
-    found.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(found)
+    out.setuid_files.sort_by(|a, b| a.path.cmp(&b.path));
+    out.world_writable_dirs.sort_by(|a, b| a.path.cmp(&b.path));
+    out.secret_files
+        .sort_by(|a, b| (&a.path, a.layer).cmp(&(&b.path, b.layer)));
+    Ok(out)
 }
 
-/// Whether an upper layer hides `path`: a whiteout or non-directory at it or a
-/// parent, or an opaque marker on a parent.
-fn is_blocked(path: &str, blocked: &HashSet<String>, opaque: &HashSet<String>) -> bool {
-    if blocked.contains(path) {
-        return true;
-    }
+/// The upper layer that hides `path`: a whiteout or non-directory at it or a
+/// parent, or an opaque marker on a parent; the lowest such layer.
+fn hidden_by(
+    path: &str,
+    blocked: &HashMap<String, usize>,
+    opaque: &HashMap<String, usize>,
+) -> Option<usize> {
+    let mut found = blocked.get(path).copied();
     let mut current = path;
     while let Some((parent, _)) = current.rsplit_once('/') {
-        if blocked.contains(parent) || opaque.contains(parent) {
-            return true;
+        for layer in [blocked.get(parent), opaque.get(parent)]
+            .into_iter()
+            .flatten()
+        {
+            found = Some(found.map_or(*layer, |f| f.min(*layer)));
         }
         current = parent;
     }
-    false
+    found
 }
 
 #[cfg(test)]
@@ -213,6 +309,77 @@ mod tests {
             [
                 ("/usr/bin/passwd", 0o4755),
                 ("/usr/local/bin/newgrp", 0o2711)
+            ]
+        );
+    }
+
+    fn write(root: &Path, path: &str, content: &[u8]) {
+        let p = crate::fs::under(root, path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(&p, content).unwrap();
+    }
+
+    fn dir(root: &Path, path: &str, mode: u32) {
+        let p = crate::fs::under(root, path);
+        std::fs::create_dir_all(&p).unwrap();
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(mode)).unwrap();
+    }
+
+    const KEY: &[u8] = b"-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ\n-----END OPENSSH PRIVATE KEY-----\n";
+
+    #[test]
+    fn credential_files_in_every_layer_and_world_writable_dirs_of_the_merged_view() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        write(root, "/l/bottom/root/.ssh/id_rsa", KEY);
+        write(
+            root,
+            "/l/bottom/root/.aws/credentials",
+            b"[default]\naws_secret_access_key = Zq8v7Xb2Lm4Nc6Vd9Fg1Hj3Kk5Ll7Mm9Nn0Pp2Qq\n",
+        );
+        write(root, "/l/bottom/opt/keys/k.key", KEY);
+        write(
+            root,
+            "/l/bottom/etc/tls/server.pem",
+            b"-----BEGIN CERTIFICATE-----\n",
+        );
+        write(root, "/l/bottom/usr/share/doc/x/test.key", KEY);
+        dir(root, "/l/bottom/app/cache", 0o777);
+        dir(root, "/l/bottom/tmp", 0o1777);
+        dir(root, "/l/bottom/srv/old", 0o777);
+        // Middle layer: removes the AWS file and /srv/old, hides /opt.
+        file(root, "/l/mid/root/.aws/.wh.credentials", 0o644);
+        file(root, "/l/mid/srv/.wh.old", 0o644);
+        file(root, "/l/mid/opt/.wh..wh..opq", 0o644);
+        // Top layer: /app/cache again, now 0755; a new world-writable dir.
+        dir(root, "/l/top/app/cache", 0o755);
+        dir(root, "/l/top/data", 0o757);
+        let mut inspect = inspect("/l/top", "/l/mid:/l/bottom");
+        inspect["RootFS"] = serde_json::json!({"Layers": ["sha256:b0", "sha256:m1", "sha256:t2"]});
+
+        let scan = scan(root, &inspect, MAX_ENTRIES).unwrap();
+        let dirs: Vec<(&str, u32)> = scan
+            .world_writable_dirs
+            .iter()
+            .map(|d| (d.path.as_str(), d.mode))
+            .collect();
+        assert_eq!(dirs, [("/data", 0o757)]);
+        let secrets: Vec<String> = scan
+            .secret_files
+            .iter()
+            .map(|f| {
+                format!(
+                    "{} | {} | {:?} {:?} {:?}",
+                    f.path, f.what, f.layer, f.diff_id, f.removed_in_layer
+                )
+            })
+            .collect();
+        assert_eq!(
+            secrets,
+            [
+                "/opt/keys/k.key | a private key | Some(0) Some(\"sha256:b0\") Some(1)",
+                "/root/.aws/credentials | AWS credentials | Some(0) Some(\"sha256:b0\") Some(1)",
+                "/root/.ssh/id_rsa | an SSH private key | Some(0) Some(\"sha256:b0\") None",
             ]
         );
     }

@@ -62,7 +62,8 @@ pub struct ProbeOptions {
     pub all_containers: bool,
     /// Only these containers (name or ID prefix); empty means all.
     pub container_names: Vec<String>,
-    /// Look for setuid/setgid files in image layers (root only).
+    /// Look for setuid/setgid files, credential files and world-writable
+    /// directories in image layers (root only).
     pub read_image_layers: bool,
     /// Per API request.
     pub timeout: Duration,

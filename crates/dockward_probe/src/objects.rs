@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use dockward_audit::facts::{ContainerFacts, ImageFacts, ProbeProblem};
+use dockward_audit::facts::{ContainerFacts, HistoryStep, ImageFacts, ProbeProblem};
 use serde_json::Value;
 
 use crate::engine::{Client, EngineError};
@@ -212,9 +212,17 @@ pub fn collect_images(
                 return (None, problems);
             }
         };
-        let setuid_files = if read_layers {
-            match crate::layers::setuid_files(root, &inspect, crate::layers::MAX_ENTRIES) {
-                Ok(files) => Some(files),
+        let history = match client.get_json(&format!("/images/{id}/history")) {
+            Ok(Value::Array(steps)) => Some(history_steps(&steps)),
+            Ok(_) | Err(EngineError::Status { status: 404, .. }) => None,
+            Err(e) => {
+                problems.push(problem("image", &format!("{id} history"), &e));
+                None
+            }
+        };
+        let scan = if read_layers {
+            match crate::layers::scan(root, &inspect, crate::layers::MAX_ENTRIES) {
+                Ok(scan) => Some(scan),
                 Err(e) => {
                     problems.push(ProbeProblem {
                         area: "image".into(),
@@ -227,10 +235,21 @@ pub fn collect_images(
         } else {
             None
         };
+        let (setuid_files, world_writable_dirs, secret_files) = match scan {
+            Some(s) => (
+                Some(s.setuid_files),
+                Some(s.world_writable_dirs),
+                Some(s.secret_files),
+            ),
+            None => (None, None, None),
+        };
         (
             Some(ImageFacts {
                 inspect,
                 setuid_files,
+                secret_files,
+                world_writable_dirs,
+                history,
             }),
             problems,
         )
@@ -241,6 +260,19 @@ pub fn collect_images(
         images.extend(facts);
     }
     images
+}
+
+/// `GET /images/{id}/history` (newest first, `CreatedBy`) as history steps,
+/// base first. The API does not say which steps made no layer.
+fn history_steps(steps: &[Value]) -> Vec<HistoryStep> {
+    steps
+        .iter()
+        .rev()
+        .map(|s| HistoryStep {
+            created_by: s["CreatedBy"].as_str().unwrap_or_default().to_owned(),
+            empty_layer: false,
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -158,6 +158,16 @@ fn healthy(path: &str, n: usize) -> Reply {
     if path == "/images/sha256:aa/json" {
         return json_reply(200, &json!({"Id": "sha256:aa", "Config": {"User": ""}}));
     }
+    if path == "/images/sha256:aa/history" {
+        // Newest first, as dockerd answers.
+        return json_reply(
+            200,
+            &json!([
+                {"Id": "sha256:aa", "CreatedBy": "/bin/sh -c #(nop)  ENV A=b", "Size": 0},
+                {"Id": "<missing>", "CreatedBy": "/bin/sh -c #(nop) ADD file:0 in / ", "Size": 5}
+            ]),
+        );
+    }
     if path.starts_with("/exec/") {
         return json_reply(404, &json!({"message": "No such exec instance"}));
     }
@@ -220,6 +230,21 @@ fn fifty_containers_over_few_kept_alive_connections() {
     }
     assert_eq!(facts.images.len(), 1);
     assert_eq!(facts.images[0].setuid_files, None);
+    let history: Vec<&str> = facts.images[0]
+        .history
+        .as_ref()
+        .expect("history is collected")
+        .iter()
+        .map(|h| h.created_by.as_str())
+        .collect();
+    assert_eq!(
+        history,
+        [
+            "/bin/sh -c #(nop) ADD file:0 in / ",
+            "/bin/sh -c #(nop)  ENV A=b"
+        ],
+        "base first"
+    );
 
     let requests = daemon.requests.lock().unwrap().clone();
     assert!(

@@ -221,6 +221,10 @@ rule_table! {
     IM001 Image ImageRunsAsRoot "image-runs-as-root";
     IM002 Image ImageHealthcheckMissing "image-healthcheck-missing";
     IM003 Image SetuidFileInImage "setuid-file-in-image";
+    IM004 Image SecretInImageConfig "secret-in-image-config";
+    IM005 Image SensitivePortExposed "sensitive-port-exposed";
+    IM006 Image SecretFileInImage "secret-file-in-image";
+    IM007 Image WorldWritableDirInImage "world-writable-dir-in-image";
     HS001 Host KernelEscapeVulnerable "kernel-escape-vulnerable";
     HS002 Host CgroupV1 "cgroup-v1";
     HS003 Host UnprivilegedUserNamespaces "unprivileged-user-namespaces";

@@ -23,7 +23,10 @@
 //!
 //! Imports are idempotent: a record replaces the stored one only if its
 //! `modified` is newer, or equal with different bytes; otherwise it is
-//! counted as unchanged.
+//! counted as unchanged. An unchanged record whose stored severity differs
+//! from what this version computes (a store filled before CVSS v4.0 vectors
+//! were scored) gets its severity columns rewritten and is counted as
+//! rescored too.
 
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
@@ -90,12 +93,18 @@ pub struct StoredRecord {
     pub raw: Vec<u8>,
 }
 
+/// `modified`, `digest`, `severity`, `score`, `vector` of a stored advisory.
+type StoredHead = (String, String, String, Option<f64>, Option<String>);
+
 /// What one import did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ImportStats {
     pub inserted: usize,
     pub replaced: usize,
     pub unchanged: usize,
+    /// Unchanged records whose stored severity was recomputed (also counted
+    /// in `unchanged`).
+    pub rescored: usize,
     /// Records whose stored `modified` is newer than the one offered.
     pub older: usize,
 }
@@ -105,6 +114,7 @@ impl ImportStats {
         self.inserted += o.inserted;
         self.replaced += o.replaced;
         self.unchanged += o.unchanged;
+        self.rescored += o.rescored;
         self.older += o.older;
     }
 }
@@ -366,7 +376,14 @@ impl Store {
         let mut touched: BTreeMap<String, i64> = BTreeMap::new();
         {
             let mut get = tx
-                .prepare_cached("SELECT modified, digest FROM advisory WHERE id = ?1")
+                .prepare_cached(
+                    "SELECT modified, digest, severity, score, vector FROM advisory WHERE id = ?1",
+                )
+                .map_err(err)?;
+            let mut rescore = tx
+                .prepare_cached(
+                    "UPDATE advisory SET severity = ?2, score = ?3, vector = ?4 WHERE id = ?1",
+                )
                 .map_err(err)?;
             let mut del_adv = tx
                 .prepare_cached("DELETE FROM advisory WHERE id = ?1")
@@ -408,11 +425,15 @@ impl Store {
                         *touched.entry(p.ecosystem.clone()).or_default() += 1;
                     }
                 }
-                let existing: Option<(String, String)> = get
-                    .query_row(params![v.id], |r| Ok((r.get(0)?, r.get(1)?)))
+                let existing: Option<StoredHead> = get
+                    .query_row(params![v.id], |r| {
+                        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+                    })
                     .optional()
                     .map_err(err)?;
-                if let Some((old_modified, old_digest)) = &existing {
+                if let Some((old_modified, old_digest, old_level, old_score, old_vector)) =
+                    &existing
+                {
                     match compare_timestamps(&v.modified, old_modified) {
                         std::cmp::Ordering::Less => {
                             stats.older += 1;
@@ -420,6 +441,14 @@ impl Store {
                         }
                         std::cmp::Ordering::Equal if *old_digest == digest => {
                             stats.unchanged += 1;
+                            let sev = record_severity(v);
+                            let now = (sev.level.as_str(), sev.score, sev.vector.as_deref());
+                            if now != (old_level.as_str(), *old_score, old_vector.as_deref()) {
+                                rescore
+                                    .execute(params![v.id, now.0, now.1, now.2])
+                                    .map_err(err)?;
+                                stats.rescored += 1;
+                            }
                             continue;
                         }
                         _ => {}

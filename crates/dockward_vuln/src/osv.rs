@@ -1,5 +1,6 @@
 //! The OSV record model (`ossf/osv-schema` 1.7), lenient loading with typed
-//! errors, and CVSS base scores computed from vectors.
+//! errors, and CVSS scores computed from vectors (v3.x, v2 here; v4.0 in
+//! [`crate::cvss4`]).
 //!
 //! Loading is lenient where real data is sloppy (short GIT hashes, timestamps
 //! without `Z`, unknown fields) and strict where a record could not be
@@ -400,7 +401,8 @@ impl SeverityLevel {
         })
     }
 
-    /// CVSS v3 qualitative rating of a base score.
+    /// CVSS v3 qualitative rating of a base score; CVSS v4.0 uses the same
+    /// scale (v4.0 specification, "Qualitative Severity Rating Scale").
     pub fn from_cvss3_score(score: f64) -> SeverityLevel {
         if score <= 0.0 {
             SeverityLevel::None
@@ -437,28 +439,34 @@ impl Severity {
     }
 }
 
-/// Severity from `severity[]` entries: CVSS v3.x first, then v2. CVSS v4 is
-/// not scored (the v4 formula needs the spec's macro-vector table, not
-/// implemented), nor are `Ubuntu` entries.
+/// Severity from `severity[]` entries: the highest CVSS v3.x score, else the
+/// highest CVSS v4.0 score, else the highest CVSS v2 score. `Ubuntu` entries
+/// are not scored.
+///
+/// v3.x wins over v4.0 when a record has both: most tooling and policies
+/// still rank by v3, and the two versions often score the same flaw
+/// differently, so switching would move existing findings across severity
+/// thresholds. A record carrying only a v4.0 vector (as newer RustSec and
+/// GHSA records do) is scored from it rather than left unknown. v4.0's
+/// qualitative scale is the same as v3.x's.
 pub fn severity_from_entries(entries: &[SeverityEntry]) -> Option<Severity> {
-    let best_v3 = entries
-        .iter()
-        .filter(|e| e.kind == "CVSS_V3")
-        .filter_map(|e| cvss3_base_score(&e.score).ok().map(|s| (s, &e.score)))
-        .max_by(|a, b| a.0.total_cmp(&b.0));
-    if let Some((score, vector)) = best_v3 {
+    let best = |kind: &str, score: fn(&str) -> Result<f64, CvssError>| {
+        entries
+            .iter()
+            .filter(|e| e.kind == kind)
+            .filter_map(|e| score(&e.score).ok().map(|s| (s, &e.score)))
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+    };
+    if let Some((score, vector)) =
+        best("CVSS_V3", cvss3_base_score).or_else(|| best("CVSS_V4", cvss4_score))
+    {
         return Some(Severity {
             level: SeverityLevel::from_cvss3_score(score),
             score: Some(score),
             vector: Some(vector.clone()),
         });
     }
-    let best_v2 = entries
-        .iter()
-        .filter(|e| e.kind == "CVSS_V2")
-        .filter_map(|e| cvss2_base_score(&e.score).ok().map(|s| (s, &e.score)))
-        .max_by(|a, b| a.0.total_cmp(&b.0));
-    best_v2.map(|(score, vector)| Severity {
+    best("CVSS_V2", cvss2_base_score).map(|(score, vector)| Severity {
         level: if score < 4.0 {
             SeverityLevel::Low
         } else if score < 7.0 {
@@ -469,6 +477,12 @@ pub fn severity_from_entries(entries: &[SeverityEntry]) -> Option<Severity> {
         score: Some(score),
         vector: Some(vector.clone()),
     })
+}
+
+/// The score of a CVSS v4.0 vector (CVSS-B, or -BT/-BE/-BTE when it carries
+/// Threat or Environmental metrics); see [`crate::cvss4`].
+pub fn cvss4_score(vector: &str) -> Result<f64, CvssError> {
+    crate::cvss4::score(vector).map(|s| s.score)
 }
 
 /// The record's severity: top-level CVSS, else `database_specific.severity`
@@ -487,7 +501,7 @@ pub fn record_severity(v: &Vulnerability) -> Severity {
             .as_ref()
             .and_then(|d| d.get("cvss"))
             .and_then(Value::as_str)
-            && let Ok(score) = cvss3_base_score(vector)
+            && let Ok(score) = cvss3_base_score(vector).or_else(|_| cvss4_score(vector))
         {
             return Severity {
                 level: SeverityLevel::from_cvss3_score(score),
@@ -762,7 +776,11 @@ mod tests {
             kind: "CVSS_V4".into(),
             score: "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N".into(),
         });
-        assert_eq!(record_severity(&v).level, SeverityLevel::Medium);
+        // A v4.0 vector alone is scored (9.3) and beats the GHSA label.
+        let s = record_severity(&v);
+        assert_eq!(s.level, SeverityLevel::Critical);
+        assert_eq!(s.score, Some(9.3));
+        // v3.x wins over v4.0 when both are present.
         v.severity.push(SeverityEntry {
             kind: "CVSS_V3".into(),
             score: "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H".into(),
@@ -770,5 +788,47 @@ mod tests {
         let s = record_severity(&v);
         assert_eq!(s.level, SeverityLevel::Critical);
         assert_eq!(s.score, Some(9.8));
+    }
+    #[test]
+    fn cvss_version_preference() {
+        let entry = |kind: &str, score: &str| SeverityEntry {
+            kind: kind.into(),
+            score: score.into(),
+        };
+        let v4 = entry(
+            "CVSS_V4",
+            "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N",
+        );
+        let v3 = entry("CVSS_V3", "CVSS:3.1/AV:N/AC:H/PR:N/UI:N/S:U/C:H/I:N/A:N");
+        let v2 = entry("CVSS_V2", "AV:N/AC:M/Au:N/C:N/I:P/A:N");
+        let score =
+            |entries: &[SeverityEntry]| severity_from_entries(entries).and_then(|s| s.score);
+        // v3.x wins even when its score is lower than v4.0's.
+        assert_eq!(score(&[v4.clone(), v3.clone(), v2.clone()]), Some(5.9));
+        // v4.0 wins over v2.
+        assert_eq!(score(&[v2.clone(), v4.clone()]), Some(9.3));
+        // A malformed v4.0 vector is skipped, not fatal.
+        let bad = entry("CVSS_V4", "CVSS:4.0/AV:N/AC:L");
+        assert_eq!(score(&[bad.clone(), v2.clone()]), Some(4.3));
+        assert_eq!(score(&[bad]), None);
+        // The highest of several v4.0 vectors.
+        let low = entry(
+            "CVSS_V4",
+            "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:N/VI:N/VA:L/SC:N/SI:N/SA:N",
+        );
+        assert_eq!(score(&[low, v4]), Some(9.3));
+    }
+
+    #[test]
+    fn rustsec_database_specific_v4_vector() {
+        let v: Vulnerability = serde_json::from_str(
+            r#"{"id":"RUSTSEC-0000-0000","modified":"2024-01-01T00:00:00Z",
+                "affected":[{"package":{"ecosystem":"crates.io","name":"x"},
+                  "database_specific":{"cvss":"CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:N/VI:N/VA:H/SC:N/SI:N/SA:N"}}]}"#,
+        )
+        .unwrap();
+        let s = record_severity(&v);
+        assert_eq!(s.level, SeverityLevel::High);
+        assert_eq!(s.score, Some(8.7));
     }
 }

@@ -115,6 +115,7 @@ fn full_shared_set_imports_idempotently() {
 
     let second = import(&mut store, &dir);
     assert_eq!(second.stats.unchanged, expected);
+    assert_eq!(second.stats.rescored, 0);
     assert_eq!(second.stats.inserted + second.stats.replaced, 0);
     assert_eq!(store.content_hash().unwrap(), hash);
     assert_eq!(store.status().unwrap().advisories, status.advisories);
@@ -498,4 +499,52 @@ fn default_path_follows_xdg() {
     );
     assert_eq!(default_path(Some(""), None), None);
     assert_eq!(default_path(None, Some("")), None);
+}
+
+/// A store filled before CVSS v4.0 vectors were scored kept `unknown` for
+/// v4-only records; importing the same bytes again rewrites the severity.
+#[test]
+fn reimport_rescores_stale_severity() {
+    let tmp = tempfile::tempdir().unwrap();
+    let f = tmp.path().join("r.json");
+    let db = tmp.path().join("v.db");
+    std::fs::write(
+        &f,
+        r#"{"id":"RUSTSEC-2099-0001","modified":"2024-01-01T00:00:00Z",
+            "severity":[{"type":"CVSS_V4","score":"CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:N/VI:N/VA:H/SC:N/SI:N/SA:N"}],
+            "affected":[{"package":{"ecosystem":"crates.io","name":"x"},
+              "ranges":[{"type":"SEMVER","events":[{"introduced":"0"},{"fixed":"1.0.0"}]}]}]}"#,
+    )
+    .unwrap();
+    let mut store = Store::open(&db).unwrap();
+    assert_eq!(import(&mut store, &f).stats.inserted, 1);
+    let fresh = store.content_hash().unwrap();
+    drop(store);
+    // What an older dockward stored for this record.
+    rusqlite::Connection::open(&db)
+        .unwrap()
+        .execute(
+            "UPDATE advisory SET severity = 'unknown', score = NULL, vector = NULL",
+            [],
+        )
+        .unwrap();
+    let mut store = Store::open(&db).unwrap();
+    assert_ne!(store.content_hash().unwrap(), fresh);
+    let stats = import(&mut store, &f).stats;
+    assert_eq!((stats.unchanged, stats.rescored), (1, 1));
+    assert_eq!(store.content_hash().unwrap(), fresh);
+    let (index, _) = store.load_index(&[Ecosystem::CratesIo]).unwrap();
+    let m = index.matches(
+        &Query {
+            ecosystem: Ecosystem::CratesIo,
+            name: "x".into(),
+            version: "0.5.0".into(),
+        },
+        &dotted,
+    );
+    assert_eq!(m.len(), 1);
+    assert_eq!(m[0].severity.level, SeverityLevel::High);
+    assert_eq!(m[0].severity.score, Some(8.7));
+    // Nothing left to rescore.
+    assert_eq!(import(&mut store, &f).stats.rescored, 0);
 }

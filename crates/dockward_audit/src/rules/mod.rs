@@ -35,6 +35,9 @@ mod no_new_privileges_default_off;
 mod rootful_daemon;
 mod seccomp_profile_weakened;
 mod seccomp_unsupported;
+mod secret_file_in_image;
+mod secret_in_image_config;
+mod sensitive_port_exposed;
 mod setuid_file_in_image;
 mod swarm_mode_enabled;
 mod tcp_socket_without_tls;
@@ -46,6 +49,7 @@ mod vulnerable_containerd;
 mod vulnerable_engine;
 mod vulnerable_runc;
 mod weak_kernel_sysctl;
+mod world_writable_dir_in_image;
 
 macro_rules! audit_rules {
     ($($module:ident :: $rule:ident),* $(,)?) => {
@@ -60,6 +64,10 @@ audit_rules! {
     image_runs_as_root::ImageRunsAsRoot,
     image_healthcheck_missing::ImageHealthcheckMissing,
     setuid_file_in_image::SetuidFileInImage,
+    secret_in_image_config::SecretInImageConfig,
+    sensitive_port_exposed::SensitivePortExposed,
+    secret_file_in_image::SecretFileInImage,
+    world_writable_dir_in_image::WorldWritableDirInImage,
     kernel_escape_vulnerable::KernelEscapeVulnerable,
     cgroup_v1::CgroupV1,
     unprivileged_user_namespaces::UnprivilegedUserNamespaces,

@@ -29,6 +29,96 @@ pub struct JsonReport {
     pub findings: Vec<JsonFinding>,
     /// Counts over the findings.
     pub summary: JsonSummary,
+    /// The packages found in the examined image (`dockward scan` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub packages: Option<Vec<JsonPackage>>,
+    /// The known vulnerabilities of those packages, one per package and
+    /// advisory (`dockward scan` only). Each also appears among `findings`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vulnerabilities: Option<Vec<JsonVulnerability>>,
+}
+
+/// What a scan adds to the report: the package inventory and the
+/// vulnerabilities matched against it.
+#[derive(Debug, Default)]
+pub struct Inventory {
+    /// Every package found.
+    pub packages: Vec<JsonPackage>,
+    /// Every vulnerability reported (after `--severity` and `--ignore-unfixed`).
+    pub vulnerabilities: Vec<JsonVulnerability>,
+}
+
+/// One installed package.
+#[derive(Debug, Serialize, JsonSchema)]
+#[schemars(rename = "Package")]
+pub struct JsonPackage {
+    /// The name as its package manager writes it (`libc6`, `PyYAML`).
+    pub name: String,
+    /// The installed version as written (dpkg: with its epoch).
+    pub version: String,
+    /// The format it was found by: `deb`, `apk`, `rpm`, `python`, `npm`,
+    /// `go-module`, `go-stdlib`, `rust`, `java`, `gem`, `composer`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The OSV ecosystem its advisories are looked up in (`Debian:12`, `PyPI`).
+    pub ecosystem: String,
+    /// The package URL.
+    pub purl: String,
+    /// Where it was found: `os` for the OS package database, else the
+    /// directory, application or file its group is reported under.
+    pub target: String,
+    /// The 0-based index of the layer that last wrote its metadata, base
+    /// first; null for a root filesystem directory.
+    pub layer: Option<usize>,
+    /// The source package's name (dpkg `Source`, apk origin, rpm source RPM).
+    pub source_name: Option<String>,
+    /// The source package's version.
+    pub source_version: Option<String>,
+    /// Declared licences.
+    pub licenses: Vec<String>,
+    /// The files it was read from.
+    pub locations: Vec<String>,
+}
+
+/// One advisory affecting one installed package.
+#[derive(Debug, Serialize, JsonSchema)]
+#[schemars(rename = "Vulnerability")]
+pub struct JsonVulnerability {
+    /// The advisory's id (`DEBIAN-CVE-2023-4911`, `GHSA-…`, `PYSEC-…`).
+    pub id: String,
+    /// Other ids of the same vulnerability (`CVE-…`), the id excluded.
+    pub aliases: Vec<String>,
+    /// The advisory's one-line summary.
+    pub summary: Option<String>,
+    /// The affected package's purl (see `packages`).
+    pub package: String,
+    /// The affected package's name.
+    pub package_name: String,
+    /// The installed version.
+    pub installed_version: String,
+    /// The versions that fix it; empty when no fix is known.
+    pub fixed_versions: Vec<String>,
+    /// The severity reported (from the CVSS vector when there is one).
+    pub severity: JsonSeverity,
+    /// The CVSS score and vector the severity comes from.
+    pub cvss: Option<JsonCvss>,
+    /// The layer that introduced the package.
+    pub layer: Option<usize>,
+    /// Advisory URLs.
+    pub references: Vec<String>,
+    /// Why it does not count (`.dockwardignore`, a VEX statement), or null.
+    pub suppressed: Option<JsonSuppression>,
+}
+
+/// A CVSS base score and the vector it was computed from.
+#[derive(Debug, Serialize, JsonSchema)]
+#[schemars(rename = "Cvss")]
+pub struct JsonCvss {
+    /// The base score, 0.0 to 10.0.
+    #[schemars(range(min = 0.0, max = 10.0))]
+    pub score: f64,
+    /// The vector (`CVSS:3.1/AV:N/…`).
+    pub vector: String,
 }
 
 /// The version tag of the contract.
@@ -234,6 +324,8 @@ impl JsonReport {
                 suppressed: counts.suppressed,
                 subjects: report.subjects.len(),
             },
+            packages: None,
+            vulnerabilities: None,
         }
     }
 }
@@ -253,7 +345,8 @@ fn finding(diagnostic: &Diagnostic) -> JsonFinding {
     }
 }
 
-fn suppression(suppression: &Suppression) -> JsonSuppression {
+/// The JSON of a suppression (for [`JsonVulnerability::suppressed`]).
+pub fn suppression(suppression: &Suppression) -> JsonSuppression {
     JsonSuppression {
         kind: match suppression.kind {
             SuppressionKind::InSource => JsonSuppressionKind::InSource,
@@ -290,8 +383,13 @@ fn location(location: &Location) -> JsonLocation {
     }
 }
 
-pub(super) fn render(report: &Report) -> String {
-    let mut text = serde_json::to_string_pretty(&JsonReport::from_report(report))
+pub(super) fn render(report: &Report, inventory: Option<Inventory>) -> String {
+    let mut json = JsonReport::from_report(report);
+    if let Some(inventory) = inventory {
+        json.packages = Some(inventory.packages);
+        json.vulnerabilities = Some(inventory.vulnerabilities);
+    }
+    let mut text = serde_json::to_string_pretty(&json)
         .unwrap_or_else(|error| format!("{{\"error\": \"{error}\"}}"));
     text.push('\n');
     text

@@ -97,39 +97,6 @@ fn check_instruction(instruction: &Instruction, out: &mut Vec<Violation>) {
     }
 }
 
-/// Files named exactly so, and what they hold.
-const NAMED: [(&str, &str); 16] = [
-    ("id_rsa", "an SSH private key"),
-    ("id_dsa", "an SSH private key"),
-    ("id_ecdsa", "an SSH private key"),
-    ("id_ed25519", "an SSH private key"),
-    (".env", "a dotenv file with secrets"),
-    (".npmrc", "npm registry credentials"),
-    (".pypirc", "PyPI credentials"),
-    (".netrc", "netrc login credentials"),
-    ("_netrc", "netrc login credentials"),
-    (".git-credentials", "git credentials"),
-    (".pgpass", "PostgreSQL passwords"),
-    (".htpasswd", "password hashes"),
-    (".dockercfg", "Docker registry credentials"),
-    ("credentials.json", "a credentials file"),
-    ("master.key", "a Rails master key"),
-    (".vault-token", "a Vault token"),
-];
-
-/// Files named so inside a directory, and what they hold.
-const IN_DIR: [(&str, &str); 3] = [
-    (".aws/credentials", "AWS credentials"),
-    (".docker/config.json", "Docker registry credentials"),
-    (".kube/config", "Kubernetes credentials"),
-];
-
-/// Words in a `*.key` name that mark a public (signing) key.
-const PUBLIC_KEY_HINTS: [&str; 5] = ["pub", "gpg", "release", "keyring", "archive"];
-
-/// Suffixes of dotenv names that are templates, not secrets.
-const ENV_TEMPLATES: [&str; 5] = ["example", "sample", "template", "dist", "defaults"];
-
 /// What the file named `path` usually holds, if it is a credential file.
 fn credential_kind(path: &str) -> Option<&'static str> {
     // Heredocs, variables, and remote URLs (`ADD https://.../Release.key`
@@ -137,38 +104,7 @@ fn credential_kind(path: &str) -> Option<&'static str> {
     if path.starts_with("<<") || path.contains('$') || path.contains("://") {
         return None;
     }
-    let path = path.trim_end_matches('/');
-    let lower = path.to_ascii_lowercase();
-    let name = lower.rsplit(['/', '\\']).next().unwrap_or(&lower);
-    if let Some((_, kind)) = IN_DIR
-        .iter()
-        .find(|(suffix, _)| lower == *suffix || lower.ends_with(&format!("/{suffix}")))
-    {
-        return Some(kind);
-    }
-    if let Some((_, kind)) = NAMED.iter().find(|(n, _)| *n == name) {
-        return Some(kind);
-    }
-    if let Some(variant) = name.strip_prefix(".env.") {
-        return (!ENV_TEMPLATES.contains(&variant)).then_some("a dotenv file with secrets");
-    }
-    if name.starts_with("client_secret")
-        && std::path::Path::new(name)
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("json"))
-    {
-        return Some("an OAuth client secret");
-    }
-    let (stem, ext) = name.rsplit_once('.')?;
-    match ext {
-        "key" if !stem.is_empty() && !PUBLIC_KEY_HINTS.iter().any(|h| stem.contains(h)) => {
-            Some("a private key")
-        }
-        "p12" | "pfx" => Some("a keystore with a private key"),
-        "ppk" => Some("a PuTTY private key"),
-        "pem" if stem.contains("key") || stem.contains("priv") => Some("a private key"),
-        _ => None,
-    }
+    dockward_secrets::files::credential_file(path)
 }
 
 #[cfg(test)]
@@ -176,43 +112,15 @@ mod tests {
     use super::credential_kind;
 
     #[test]
-    fn names() {
-        for secret in [
-            "id_rsa",
-            "./keys/id_ed25519",
-            ".env",
-            ".env.production",
-            "config/.npmrc",
-            ".aws/credentials",
-            "home/.docker/config.json",
-            "tls/server.key",
-            "certs/privkey.pem",
-            "tls-key.pem",
-            "client_secret_123.json",
-            "keystore.p12",
-            "config/master.key",
-            "certs/*.key",
-            "deploy.ppk",
-        ] {
-            assert!(credential_kind(secret).is_some(), "{secret}");
-        }
-        for public in [
-            "id_rsa.pub",
-            ".env.example",
-            "certs/ca.pem",
-            "fullchain.pem",
-            "config.json",
-            "app/credentials.py",
+    fn dockerfile_only_forms_are_not_files() {
+        assert!(credential_kind("tls/server.key").is_some());
+        for source in [
             "<<EOF",
             "$CONFIG",
-            "keys/",
-            "docker-entrypoint.sh",
-            "ubuntu-keyring.gpg",
             "https://download.example.org/repositories/Debian_12/Release.key",
-            "Release.key",
-            "repo-gpg.key",
+            "https://example.org/id_rsa",
         ] {
-            assert!(credential_kind(public).is_none(), "{public}");
+            assert!(credential_kind(source).is_none(), "{source}");
         }
     }
 }

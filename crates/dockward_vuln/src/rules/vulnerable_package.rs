@@ -6,9 +6,9 @@ declare_rule! {
     /// vulnerability database (OSV records imported with `dockward db import`)
     /// says is affected. Each finding names the package, the installed version,
     /// the fixed version when there is one, and carries the advisory's own
-    /// severity (from its CVSS vector where present) and identifiers (CVE, GHSA,
-    /// PYSEC, RUSTSEC, GO, ALSA, DSA...) as aliases, so `--ignore CVE-2023-4911`
-    /// works.
+    /// severity (from its CVSS vector where present: v3.x, else v4.0, else v2)
+    /// and identifiers (CVE, GHSA, PYSEC, RUSTSEC, GO, ALSA, DSA...) as
+    /// aliases, so `--ignore CVE-2023-4911` works.
     ///
     /// Distribution packages are matched by their source package and the
     /// distribution's version rules (dpkg, apk, rpm); language packages by the
@@ -31,6 +31,7 @@ declare_rule! {
     /// ## References
     /// - [OSV schema](https://ossf.github.io/osv-schema/)
     /// - [CVSS v3.1 specification](https://www.first.org/cvss/v3.1/specification-document)
+    /// - [CVSS v4.0 specification](https://www.first.org/cvss/v4.0/specification-document)
     pub struct VulnerablePackage {
         severity: Medium,
         status: Stable,
@@ -39,6 +40,7 @@ declare_rule! {
         references: [
             "https://ossf.github.io/osv-schema/",
             "https://www.first.org/cvss/v3.1/specification-document",
+            "https://www.first.org/cvss/v4.0/specification-document",
         ],
     }
 }
