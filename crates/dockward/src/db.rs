@@ -422,6 +422,29 @@ fn rfc3339(secs: i64) -> String {
     )
 }
 
+/// Warns on standard error for each of `ecosystems` whose last `db update` is
+/// older than [`STALE_AFTER_SECS`]. Ecosystems only ever imported by hand have
+/// no update time and are not judged; a status that cannot be read is ignored
+/// (the scan goes on with what the database holds).
+pub fn warn_if_stale(store: &Store, ecosystems: &[dockward_vuln::ecosystem::Ecosystem]) {
+    let Ok(status) = store.status() else {
+        return;
+    };
+    let now = now();
+    for u in status.updates.iter().filter(|u| stale(u, now)) {
+        if ecosystems
+            .iter()
+            .any(|e| e.osv_name().split(':').next() == Some(u.ecosystem.as_str()))
+        {
+            printer::warning(&format!(
+                "the {} advisories were last updated {}: run `dockward db update`",
+                u.ecosystem,
+                age_text(now - u.updated_at)
+            ));
+        }
+    }
+}
+
 fn stale(update: &UpdateStatus, now: i64) -> bool {
     now - update.updated_at > STALE_AFTER_SECS
 }

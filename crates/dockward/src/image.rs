@@ -301,7 +301,7 @@ pub fn scan(args: &ScanArgs) -> anyhow::Result<Status> {
     let path = db_path(args.db.as_deref())?;
     if !path.exists() {
         bail!(
-            "no vulnerability database at `{}`: run `dockward db import PATH` (OSV JSON files, zips or directories) first",
+            "no vulnerability database at `{}`: run `dockward db update` (downloads the OSV exports) or `dockward db import PATH` (OSV JSON files, zips or directories) first",
             path.display()
         );
     }
@@ -319,9 +319,7 @@ pub fn scan(args: &ScanArgs) -> anyhow::Result<Status> {
     let (index, _) = store
         .load_index(&ecosystems)
         .context("cannot load advisories")?;
-    let compare = |e: &dockward_vuln::ecosystem::Ecosystem, a: &str, b: &str| {
-        dockward_vuln::version::compare(e, a, b).ok()
-    };
+    crate::db::warn_if_stale(&store, &ecosystems);
     let registry = crate::lint::registry();
     let meta = registry
         .get(dockward_rules::Rule::VulnerablePackage)
@@ -329,7 +327,7 @@ pub fn scan(args: &ScanArgs) -> anyhow::Result<Status> {
     let mut vulns = Vec::new();
     let mut merged_ids = Vec::new();
     for (i, query) in queries(&catalog) {
-        for m in index.matches(&query, &compare) {
+        for m in index.matches_versions(&query) {
             if args.ignore_unfixed && !m.is_fixed() {
                 continue;
             }

@@ -499,3 +499,51 @@ fn https_mirrors_are_verified_and_ca_file_adds_trust() {
     assert_eq!(code, 2);
     assert!(stderr.contains("holds no PEM certificate"), "{stderr}");
 }
+
+#[test]
+fn scan_warns_when_the_advisories_it_uses_are_stale() {
+    let mirror = Mirror::start();
+    let (pypi, _) = export("PyPI", 5, &[]);
+    mirror.serve("PyPI", Reply::Ok(pypi));
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let db = tmp.path().join("vuln.db");
+    assert_eq!(update(&db, &mirror, &["PyPI"]).0, 0);
+    // A root filesystem with one Python package and nothing else.
+    let rootfs = tmp.path().join("rootfs");
+    let info = rootfs.join("usr/lib/python3/dist-packages/demo-1.0.dist-info");
+    std::fs::create_dir_all(&info).expect("mkdir");
+    std::fs::write(
+        info.join("METADATA"),
+        "Metadata-Version: 2.1\nName: demo\nVersion: 1.0\n",
+    )
+    .expect("write");
+    let scan = |db: &std::path::Path| {
+        dockward(&[
+            "scan",
+            "--db",
+            db.to_str().expect("path"),
+            "-f",
+            "json",
+            rootfs.to_str().expect("path"),
+        ])
+    };
+    let (code, _, stderr) = scan(&db);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!stderr.contains("last updated"), "fresh: {stderr}");
+    {
+        let c = rusqlite::Connection::open(&db).expect("db");
+        c.execute(
+            "UPDATE update_log SET updated_at = updated_at - 8 * 86400 - 60",
+            [],
+        )
+        .expect("update");
+    }
+    let (code, _, stderr) = scan(&db);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains(
+            "warning: the PyPI advisories were last updated 8 days ago: run `dockward db update`"
+        ),
+        "{stderr}"
+    );
+}
