@@ -106,7 +106,10 @@ pub struct Installed {
 fn log(msg: &str, start: Instant) {
     #[allow(clippy::print_stderr)]
     {
-        eprintln!("[ground-truth {:>5.1}s] {msg}", start.elapsed().as_secs_f64());
+        eprintln!(
+            "[ground-truth {:>5.1}s] {msg}",
+            start.elapsed().as_secs_f64()
+        );
     }
 }
 
@@ -379,9 +382,10 @@ fn build_npm(out: &Path, apps: &Path) -> anyhow::Result<Vec<Installed>> {
             .filter_map(Result::ok)
             .map(|e| e.path())
             .find(|p| {
-                p.file_name()
-                    .and_then(|n| n.to_str())
-                    .is_some_and(|n| n.starts_with(&format!("{deb}_")) && n.ends_with(".deb"))
+                p.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
+                    n.starts_with(&format!("{deb}_"))
+                        && Path::new(n).extension().is_some_and(|e| e == "deb")
+                })
             })
             .ok_or_else(|| anyhow!("apt-get download left no {deb}_*.deb"))?;
         let unpacked = debs.join(deb);
@@ -590,13 +594,12 @@ impl<W: Write> Hashing<W> {
         }
     }
     fn digest(self) -> (W, String, u64) {
-        let hex: String = self
-            .hash
-            .finalize()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
-        (self.inner, format!("sha256:{hex}"), self.size)
+        use std::fmt::Write as _;
+        let mut digest = String::from("sha256:");
+        for b in self.hash.finalize() {
+            let _ = write!(digest, "{b:02x}");
+        }
+        (self.inner, digest, self.size)
     }
 }
 
@@ -661,7 +664,12 @@ impl Packer {
 
     /// `base/start` and everything below it, sorted, named relative to `base`; `keep`
     /// filters relative paths. Device nodes, FIFOs and sockets are left out.
-    fn tree(&mut self, base: &Path, start: &str, keep: &dyn Fn(&str) -> bool) -> anyhow::Result<()> {
+    fn tree(
+        &mut self,
+        base: &Path,
+        start: &str,
+        keep: &dyn Fn(&str) -> bool,
+    ) -> anyhow::Result<()> {
         let walk = walkdir::WalkDir::new(base.join(start))
             .follow_links(false)
             .sort_by_file_name();
@@ -822,7 +830,11 @@ fn write_docker_archive(path: &Path, config: &[u8], layers: &[Layer]) -> anyhow:
         "RepoTags": [format!("{IMAGE_NAME}:latest")],
         "Layers": names,
     }]);
-    append_bytes(&mut builder, "manifest.json", &serde_json::to_vec(&manifest)?)?;
+    append_bytes(
+        &mut builder,
+        "manifest.json",
+        &serde_json::to_vec(&manifest)?,
+    )?;
     let top = layers.last().map_or("", |l| hex_of(&l.diff_id));
     let repositories = json!({ IMAGE_NAME: { "latest": top } });
     append_bytes(
