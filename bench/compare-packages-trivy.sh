@@ -28,9 +28,10 @@ for target in rootfs docker-archive oci-layout; do
     esac
     trivy_list "$kind" "$path" "$out/$target.trivy.json"
     "$dw" sbom -f cyclonedx "$path" > "$out/$target.dockward.cdx.json"
-    python3 - "$target" "$out/$target.trivy.json" "$out/$target.dockward.cdx.json" <<'PY' || status=1
+    python3 - "$target" "$out/$target.trivy.json" "$out/$target.dockward.cdx.json" "$GT/expected.json" <<'PY' || status=1
 import json, sys
-target, trivy_file, dw_file = sys.argv[1:]
+target, trivy_file, dw_file, expected_file = sys.argv[1:]
+layers = [l["diff_id"] for l in json.load(open(expected_file))["layers"]]
 TYPES = {"debian": "deb", "python-pkg": "python", "node-pkg": "npm", "rustbinary": "rust", "cargo": "rust",
          "gobinary": "go", "jar": "java", "gemspec": "gem", "composer-vendor": "composer"}
 
@@ -39,9 +40,11 @@ def deb_version(epoch, version, release):
     return f"{epoch}:{v}" if epoch else v
 
 trivy = {}
+tmeta = {}  # (kind, name, version) -> purl, layer index, licences, dependency names
 for result in json.load(open(trivy_file)).get("Results", []):
     kind = TYPES.get(result["Type"], result["Type"])
     for p in result.get("Packages", []):
+        diff_id = p.get("Layer", {}).get("DiffID")
         if kind == "deb":
             version = deb_version(p.get("Epoch"), p["Version"], p.get("Release"))
             extra = (p.get("SrcName", p["Name"]),
@@ -51,9 +54,18 @@ for result in json.load(open(trivy_file)).get("Results", []):
             path = p.get("FilePath") or (result["Target"] if result["Class"] == "lang-pkgs" else "")
             extra = ("/" + path.lstrip("/"),)
         trivy.setdefault((kind, p["Name"], version), []).append(extra)
+        tmeta[(kind, p["Name"], version)] = (
+            p.get("Identifier", {}).get("PURL", ""),
+            layers.index(diff_id) if diff_id in layers else None,
+            sorted(p.get("Licenses") or []),
+            sorted(d.rsplit("@", 1)[0] for d in p.get("DependsOn") or []))
 
 dockward = {}
-for c in json.load(open(dw_file))["components"]:
+dmeta = {}
+doc = json.load(open(dw_file))
+names = {c["bom-ref"]: c["name"] for c in doc["components"]}
+deps = {d["ref"]: sorted(names.get(x, x) for x in d.get("dependsOn", [])) for d in doc["dependencies"]}
+for c in doc["components"]:
     if c["type"] == "operating-system":
         continue
     props = {}
@@ -67,6 +79,12 @@ for c in json.load(open(dw_file))["components"]:
     else:
         extra = (props.get("dockward:package:location", [""])[0],)
     dockward.setdefault((kind, c["name"], c["version"]), []).append(extra)
+    layer = props.get("dockward:package:layer")
+    dmeta[(kind, c["name"], c["version"])] = (
+        c.get("purl", ""),
+        int(layer[0]) if layer and layers and target != "rootfs" else None,
+        sorted(l.get("license", {}).get("id") or l.get("license", {}).get("name", "") for l in c.get("licenses", [])),
+        deps.get(c["bom-ref"], []))
 
 def count(d):
     out = {}
@@ -84,7 +102,25 @@ for key in sorted(set(trivy) | set(dockward)):
         print(f"  only trivy:    {key[0]} {key[1]} {key[2]} {t}"); diffs += 1
     elif sorted(t) != sorted(d):
         print(f"  differs:       {key[0]} {key[1]} {key[2]}: trivy {sorted(t)} dockward {sorted(d)}"); diffs += 1
-print(f"  {diffs} differences")
+print(f"  {diffs} differences in the package list")
+
+# Identity and metadata of the packages both list: summarised per field and type, two examples each.
+fields = ["purl", "layer", "licences", "dependencies"]
+summary = {}
+for key in sorted(set(tmeta) & set(dmeta)):
+    for i, field in enumerate(fields):
+        a, b = tmeta[key][i], dmeta[key][i]
+        if field == "layer" and target == "rootfs":
+            continue
+        if a != b:
+            summary.setdefault((field, key[0]), []).append((key[1], a, b))
+both = len(set(tmeta) & set(dmeta))
+for (field, kind), items in sorted(summary.items()):
+    print(f"  {field} differs for {len(items)} of the {kind} packages, e.g.:")
+    for name, a, b in items[:2]:
+        print(f"      {name}: trivy {a!r}\n      {' ' * len(name)}  dockward {b!r}")
+same = [f for f in fields if not any(k[0] == f for k in summary)]
+print(f"  same for all {both} packages: {', '.join(same) or 'nothing'}")
 sys.exit(1 if diffs else 0)
 PY
 done
