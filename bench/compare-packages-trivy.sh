@@ -119,7 +119,7 @@ for (field, kind), items in sorted(summary.items()):
     print(f"  {field} differs for {len(items)} of the {kind} packages, e.g.:")
     for name, a, b in items[:2]:
         print(f"      {name}: trivy {a!r}\n      {' ' * len(name)}  dockward {b!r}")
-same = [f for f in fields if not any(k[0] == f for k in summary)]
+same = [f for f in fields if not any(k[0] == f for k in summary) and (f != "layer" or target != "rootfs")]
 print(f"  same for all {both} packages: {', '.join(same) or 'nothing'}")
 sys.exit(1 if diffs else 0)
 PY
