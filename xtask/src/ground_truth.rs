@@ -4,9 +4,11 @@
 //! * `DIR/rootfs`: `debootstrap --variant=minbase bookworm` plus old Python packages
 //!   (pip, from PyPI), an npm app whose `node_modules` come from Debian's `node-*` packages
 //!   (unpacked with `dpkg-deb -x`, not registered in the image's dpkg database, so they are
-//!   genuine language packages; the npm registry is not needed) and a Rust program built
-//!   with `cargo auditable build` from `xtask/ground-truth/rustdemo`.
-//! * three layers: base (debootstrap), apps (python + npm + rust), whiteouts (Jinja2's
+//!   genuine language packages; the npm registry is not needed), a Rust program built
+//!   with `cargo auditable build` from `xtask/ground-truth/rustdemo`, a Go program
+//!   (`xtask/ground-truth/godemo`, standard library only) and a synthetic
+//!   `log4j-core-2.14.1.jar` (only `pom.properties`, `MANIFEST.MF` and `pom.xml`).
+//! * three layers: base (debootstrap), apps (python, npm, rust, go, java), whiteouts (Jinja2's
 //!   dist-info and package directory whited out; an opaque `srv/app/node_modules` that
 //!   re-adds only lodash).
 //! * `DIR/image.docker.tar`: a `docker save` archive (uncompressed layers).
@@ -56,6 +58,7 @@ pub const NPM: &[(&str, &str)] = &[
 pub const NPM_READDED: &str = "lodash";
 
 const SITE: &str = "usr/local/lib/python3.11/dist-packages";
+const JAR: &str = "opt/app/log4j-core-2.14.1.jar";
 const APP: &str = "srv/app";
 const IMAGE_NAME: &str = "dockward/ground-truth";
 const CREATED: &str = "2026-01-01T00:00:00Z";
@@ -181,6 +184,12 @@ pub fn run(root: &Path, options: &Options) -> anyhow::Result<String> {
     log("rust (cargo auditable build)", start);
     let rust = build_rust(root, out, &apps)?;
 
+    log("go (go build, standard library only)", start);
+    let go = build_go(root, out, &apps)?;
+
+    log("java (synthetic jar)", start);
+    let java = write_jar(&apps)?;
+
     log("layer 2 (apps)", start);
     let apps_tar = layers_dir.join("2-apps.tar");
     let mut packer = Packer::create(&apps_tar)?;
@@ -222,7 +231,7 @@ pub fn run(root: &Path, options: &Options) -> anyhow::Result<String> {
             diff_id: apps_id,
             compression: Compression::Zstd,
             created_by: format!(
-                "pip install --no-deps {}; /srv/app node_modules from {}; cargo auditable build rustdemo",
+                "pip install --no-deps {}; /srv/app node_modules from {}; cargo auditable build rustdemo; go build godemo; {JAR}",
                 PYTHON.join(" "),
                 NPM.iter().map(|(d, _)| *d).collect::<Vec<_>>().join(" ")
             ),
@@ -248,6 +257,8 @@ pub fn run(root: &Path, options: &Options) -> anyhow::Result<String> {
     let mut language = python_installed(&apps)?;
     language.extend(npm);
     language.extend(rust);
+    language.extend(go);
+    language.push(java);
     let doc = json!({
         "description": "dockward ground-truth image (docs/reference scan-sbom §7.1), built by `cargo xtask ground-truth`",
         "rootfs": "rootfs",
@@ -292,6 +303,7 @@ fn check_tools() -> anyhow::Result<()> {
         ("dpkg-deb", "dpkg"),
         ("apt-get", "apt"),
         ("zstd", "zstd"),
+        ("go", "golang-go"),
         ("cp", "coreutils"),
     ] {
         if !on_path(tool) {
@@ -479,6 +491,117 @@ fn build_rust(root: &Path, out: &Path, apps: &Path) -> anyhow::Result<Vec<Instal
         .collect();
     installed.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(installed)
+}
+
+/// `go build` of `xtask/ground-truth/godemo` (copied out of the repository, so no VCS
+/// information is stamped), installed as `/usr/local/bin/godemo`. What it contains is what
+/// `go version -m` (the toolchain's own reader) says: the standard library of the toolchain
+/// and the main module.
+fn build_go(root: &Path, out: &Path, apps: &Path) -> anyhow::Result<Vec<Installed>> {
+    let src = out.join("work/godemo");
+    fs::create_dir_all(&src)?;
+    for file in ["go.mod", "main.go"] {
+        fs::copy(
+            root.join("xtask/ground-truth/godemo").join(file),
+            src.join(file),
+        )?;
+    }
+    let bin = apps.join("usr/local/bin/godemo");
+    fs::create_dir_all(bin.parent().unwrap_or(apps))?;
+    run_cmd(
+        Command::new("go")
+            .args(["build", "-buildvcs=false", "-trimpath", "-o"])
+            .arg(&bin)
+            .arg(".")
+            .current_dir(&src)
+            .env("GOCACHE", out.join("work/gocache"))
+            .env("GOPATH", out.join("work/gopath"))
+            .env("GOFLAGS", "-mod=mod")
+            .env("GOTOOLCHAIN", "local")
+            .env("CGO_ENABLED", "0"),
+        "go build (godemo)",
+    )?;
+    let output = Command::new("go")
+        .args(["version", "-m"])
+        .arg(&bin)
+        .output()
+        .context("cannot run go version -m")?;
+    let text = String::from_utf8_lossy(&output.stdout);
+    let mut installed = Vec::new();
+    let path = "/usr/local/bin/godemo".to_owned();
+    let go = text
+        .lines()
+        .next()
+        .and_then(|l| l.rsplit_once(": go"))
+        .map(|(_, v)| v.trim().to_owned())
+        .ok_or_else(|| anyhow!("go version -m: no toolchain version in {text:?}"))?;
+    installed.push(Installed {
+        name: "stdlib".into(),
+        version: go,
+        ecosystem: "Go",
+        path: path.clone(),
+        in_layers: true,
+    });
+    for line in text.lines() {
+        let fields: Vec<&str> = line.split('\t').map(str::trim).collect();
+        if let [_, "mod" | "dep", module, version, ..] = fields.as_slice() {
+            installed.push(Installed {
+                name: (*module).to_owned(),
+                version: (*version).to_owned(),
+                ecosystem: "Go",
+                path: path.clone(),
+                in_layers: true,
+            });
+        }
+    }
+    if installed.len() < 2 {
+        bail!("go version -m: no main module in {text:?}");
+    }
+    Ok(installed)
+}
+
+/// A synthetic `log4j-core-2.14.1.jar`: the Maven coordinates a scanner reads
+/// (`pom.properties`, `MANIFEST.MF`, `pom.xml`), no classes.
+fn write_jar(apps: &Path) -> anyhow::Result<Installed> {
+    use std::io::Write as _;
+    let (group, artifact, version) = ("org.apache.logging.log4j", "log4j-core", "2.14.1");
+    let path = apps.join(JAR);
+    fs::create_dir_all(path.parent().unwrap_or(apps))?;
+    let mut zip = zip::ZipWriter::new(fs::File::create(&path)?);
+    let options = zip::write::SimpleFileOptions::default();
+    let maven = format!("META-INF/maven/{group}/{artifact}");
+    zip.start_file("META-INF/MANIFEST.MF", options)?;
+    zip.write_all(
+        format!(
+            "Manifest-Version: 1.0\r\nImplementation-Title: Apache Log4j Core\r\n\
+             Implementation-Version: {version}\r\nImplementation-Vendor-Id: {group}\r\n\
+             Bundle-SymbolicName: {group}.core\r\nBundle-Version: {version}\r\n\r\n"
+        )
+        .as_bytes(),
+    )?;
+    zip.start_file(format!("{maven}/pom.properties"), options)?;
+    zip.write_all(
+        format!(
+            "#Created by Apache Maven\ngroupId={group}\nartifactId={artifact}\nversion={version}\n"
+        )
+        .as_bytes(),
+    )?;
+    zip.start_file(format!("{maven}/pom.xml"), options)?;
+    zip.write_all(
+        format!(
+            "<project><modelVersion>4.0.0</modelVersion><groupId>{group}</groupId>\
+             <artifactId>{artifact}</artifactId><version>{version}</version></project>\n"
+        )
+        .as_bytes(),
+    )?;
+    zip.finish()?;
+    Ok(Installed {
+        name: format!("{group}:{artifact}"),
+        version: version.into(),
+        ecosystem: "Maven",
+        path: format!("/{JAR}"),
+        in_layers: true,
+    })
 }
 
 /// The Python distributions in the staging site directory, from their metadata.

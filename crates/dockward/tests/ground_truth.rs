@@ -1,5 +1,5 @@
 //! Ground truth: `dockward sbom` on the image `cargo xtask ground-truth` builds (a debootstrap
-//! bookworm root filesystem plus old Python, npm and Rust packages, as a directory, a
+//! bookworm root filesystem plus old Python, npm, Rust, Go and Java packages, as a directory, a
 //! docker-save archive and an OCI layout with gzip and zstd layers) must list exactly the
 //! dpkg packages `dpkg-query -W` lists inside the root filesystem, and exactly the language
 //! packages that were installed: all of them in the directory, and in the layered images
@@ -220,11 +220,15 @@ fn the_root_filesystem_lists_every_installed_package() {
     assert_eq!(stderr, "", "warnings on the root filesystem");
     assert_dpkg("rootfs", &expected, &found);
     assert_language("rootfs", &expected, &found, false);
-    // All four Python distributions, the app and its three modules, the Rust binary's crates.
+    // All four Python distributions, the app and its three modules, the Rust binary's crates,
+    // the Go binary's standard library and main module, the jar.
     let count = |kind: &str| found.iter().filter(|c| c.kind == kind).count();
     assert_eq!(count("python"), 4);
     assert_eq!(count("npm"), 4);
     assert!(count("rust") >= 3, "{found:?}");
+    assert_eq!(count("go-stdlib"), 1);
+    assert_eq!(count("go-module"), 1);
+    assert_eq!(count("java"), 1);
 }
 
 /// The layered views: whiteouts applied, every layer's digest and diff_id verified (the
