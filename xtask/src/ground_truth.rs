@@ -279,7 +279,8 @@ pub fn run(root: &Path, options: &Options) -> anyhow::Result<String> {
             "in_layers": p.in_layers,
         })).collect::<Vec<_>>(),
     });
-    fs::remove_dir_all(&layers_dir).ok();
+    // The staging area (layer tars, downloaded debs, build caches) is not needed any more.
+    fs::remove_dir_all(out.join("work")).ok();
     let text = serde_json::to_string_pretty(&doc)? + "\n";
     let tmp = out.join("expected.json.tmp");
     fs::write(&tmp, text)?;
