@@ -4,6 +4,7 @@
 
 pub mod agreement;
 pub mod codegen;
+pub mod ground_truth;
 pub mod tidy;
 
 use std::path::{Path, PathBuf};

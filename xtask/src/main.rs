@@ -8,15 +8,19 @@
 //! - `agreement [--hadolint FILE] [--corpus DIR] [--code DLxxxx] [--examples N] [--json]`:
 //!   compares dockward's findings on the corpus with hadolint's (`hadolint -f json` output over the same
 //!   files), per hadolint code that a dockward rule claims as an alias.
+//! - `ground-truth [--out DIR] [--force]`: builds the ground-truth image (debootstrap bookworm
+//!   plus old Python/npm/Rust packages; docker-save archive, OCI layout, `expected.json`) into
+//!   DIR (default `target/ground-truth`); see `ground_truth.rs`.
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use anyhow::bail;
-use xtask::{agreement, codegen, repo_root, tidy};
+use xtask::{agreement, codegen, ground_truth, repo_root, tidy};
 
 const USAGE: &str = "usage:
   cargo xtask codegen [--check]
-  cargo xtask tidy";
+  cargo xtask tidy
+  cargo xtask ground-truth [--out DIR] [--force]";
 
 fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
@@ -25,6 +29,12 @@ fn main() -> anyhow::Result<()> {
     match task.as_deref() {
         Some("codegen") => run_codegen(&rest),
         Some("tidy") if rest.is_empty() => run_tidy(),
+        Some("ground-truth") => {
+            let root = repo_root();
+            let options = ground_truth::Options::parse(&root, &rest)?;
+            print!("{}", ground_truth::run(&root, &options)?);
+            Ok(())
+        }
         Some("agreement") => {
             print!("{}", agreement::run(&repo_root(), &rest)?);
             Ok(())

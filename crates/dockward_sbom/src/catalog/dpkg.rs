@@ -1,6 +1,8 @@
 //! dpkg: `/var/lib/dpkg/status` and distroless `/var/lib/dpkg/status.d/*`; file ownership from
 //! `info/*.list` and `status.d/*.md5sums`.
 
+use std::collections::{HashMap, HashSet};
+
 use super::{Ctx, Found};
 use crate::{Package, PackageKind, purl};
 
@@ -49,22 +51,44 @@ pub(crate) fn split_source(s: &str) -> (String, Option<String>) {
     }
 }
 
-/// Names from a `Depends:`-style field: first alternative of each entry, without version
-/// constraints or `:arch` qualifiers.
-pub(crate) fn depends_names(s: &str) -> Vec<String> {
+/// The entries of a `Depends:`-style field, each a list of alternatives (`a | b`), names
+/// without version constraints or `:arch` qualifiers.
+pub(crate) fn depends_alternatives(s: &str) -> Vec<Vec<String>> {
     s.split(',')
-        .filter_map(|alt| {
-            let first = alt.split('|').next()?.trim();
-            let name = first.split([' ', '(', '[']).next()?.trim();
-            let name = name.split(':').next()?;
-            (!name.is_empty()).then(|| name.to_owned())
+        .map(|entry| {
+            entry
+                .split('|')
+                .filter_map(|alt| {
+                    let name = alt.trim().split([' ', '(', '[']).next()?.trim();
+                    let name = name.split(':').next()?;
+                    (!name.is_empty()).then(|| name.to_owned())
+                })
+                .collect::<Vec<_>>()
         })
+        .filter(|alts| !alts.is_empty())
         .collect()
+}
+
+/// The package that satisfies one dependency entry, as dpkg would: the first alternative
+/// that is installed, else an installed package that `Provides` one (in order), else the
+/// first alternative (which then resolves to nothing).
+fn satisfying(
+    alternatives: &[String],
+    installed: &HashSet<&str>,
+    provides: &HashMap<&str, &str>,
+) -> Option<String> {
+    if let Some(a) = alternatives.iter().find(|a| installed.contains(a.as_str())) {
+        return Some(a.clone());
+    }
+    if let Some(p) = alternatives.iter().find_map(|a| provides.get(a.as_str())) {
+        return Some((*p).to_owned());
+    }
+    alternatives.first().cloned()
 }
 
 /// Turns one stanza into a package, or `None` when it is not installed or lacks a name or
 /// version.
-fn package(ctx: &Ctx<'_>, st: &Stanza, location: &str) -> Option<Found> {
+fn package(ctx: &Ctx<'_>, st: &Stanza, location: &str) -> Option<Parsed> {
     let name = field(st, "Package")?.to_owned();
     let version = field(st, "Version")?.to_owned();
     if name.is_empty() || version.is_empty() {
@@ -122,13 +146,19 @@ fn package(ctx: &Ctx<'_>, st: &Stanza, location: &str) -> Option<Found> {
             ("upstream", &upstream),
         ],
     );
-    let mut dep_names = Vec::new();
+    let mut dependencies = Vec::new();
     for f in ["Pre-Depends", "Depends"] {
         if let Some(d) = field(st, f) {
-            dep_names.extend(depends_names(d));
+            dependencies.extend(depends_alternatives(d));
         }
     }
-    Some(Found {
+    let provides = field(st, "Provides")
+        .map(depends_alternatives)
+        .unwrap_or_default()
+        .into_iter()
+        .flatten()
+        .collect();
+    let found = Found {
         pkg: Package {
             name,
             version,
@@ -142,13 +172,25 @@ fn package(ctx: &Ctx<'_>, st: &Stanza, location: &str) -> Option<Found> {
             layer: ctx.layer(location),
             dependencies: Vec::new(),
         },
-        dep_names,
+        dep_names: Vec::new(),
+    };
+    Some(Parsed {
+        found,
+        dependencies,
+        provides,
     })
+}
+
+/// A package with its dependency entries still unresolved, and the virtual packages it provides.
+struct Parsed {
+    found: Found,
+    dependencies: Vec<Vec<String>>,
+    provides: Vec<String>,
 }
 
 pub(crate) fn catalog(ctx: &mut Ctx<'_>) -> Vec<Found> {
     let tree = ctx.tree;
-    let mut out = Vec::new();
+    let mut out: Vec<Parsed> = Vec::new();
     let mut sources: Vec<String> = Vec::new();
     if tree.get("/var/lib/dpkg/status").is_some() {
         sources.push("/var/lib/dpkg/status".into());
@@ -187,6 +229,33 @@ pub(crate) fn catalog(ctx: &mut Ctx<'_>) -> Vec<Found> {
             }
         }
     }
+    // Each dependency entry resolves to the alternative that is installed (or provided).
+    let installed: HashSet<&str> = out.iter().map(|s| s.found.pkg.name.as_str()).collect();
+    let mut provides: HashMap<&str, &str> = HashMap::new();
+    for s in &out {
+        for v in &s.provides {
+            provides
+                .entry(v.as_str())
+                .or_insert(s.found.pkg.name.as_str());
+        }
+    }
+    let names: Vec<Vec<String>> = out
+        .iter()
+        .map(|s| {
+            s.dependencies
+                .iter()
+                .filter_map(|alts| satisfying(alts, &installed, &provides))
+                .collect()
+        })
+        .collect();
+    let out: Vec<Found> = out
+        .into_iter()
+        .zip(names)
+        .map(|(s, dep_names)| Found {
+            dep_names,
+            ..s.found
+        })
+        .collect();
     for (p, e) in tree.under("/var/lib/dpkg/info") {
         if !super::has_ext(p, "list") {
             continue;
@@ -218,10 +287,44 @@ mod tests {
     }
 
     #[test]
-    fn depends_take_first_alternative_without_constraints() {
+    fn depends_keep_alternatives_without_constraints() {
         assert_eq!(
-            depends_names("libc6 (>= 2.34), debconf (>= 0.5) | debconf-2.0, perl:any"),
-            vec!["libc6", "debconf", "perl"]
+            depends_alternatives("libc6 (>= 2.34), debconf (>= 0.5) | debconf-2.0, perl:any"),
+            vec![
+                vec!["libc6".to_owned()],
+                vec!["debconf".to_owned(), "debconf-2.0".to_owned()],
+                vec!["perl".to_owned()]
+            ]
+        );
+        assert!(depends_alternatives("").is_empty());
+    }
+
+    #[test]
+    fn a_dependency_resolves_to_the_installed_alternative() {
+        // bookworm's init-system-helpers: `Depends: usrmerge | usr-is-merged`, with only
+        // usr-is-merged installed (Trivy links it too).
+        let installed: HashSet<&str> = ["usr-is-merged", "debconf", "mawk"].into_iter().collect();
+        let provides: HashMap<&str, &str> = [("awk", "mawk")].into_iter().collect();
+        let alts = |s: &str| depends_alternatives(s).remove(0);
+        assert_eq!(
+            satisfying(&alts("usrmerge | usr-is-merged"), &installed, &provides),
+            Some("usr-is-merged".to_owned())
+        );
+        assert_eq!(
+            satisfying(
+                &alts("debconf (>= 0.5) | debconf-2.0"),
+                &installed,
+                &provides
+            ),
+            Some("debconf".to_owned())
+        );
+        assert_eq!(
+            satisfying(&alts("gawk | awk"), &installed, &provides),
+            Some("mawk".to_owned())
+        );
+        assert_eq!(
+            satisfying(&alts("nothing | none"), &installed, &provides),
+            Some("nothing".to_owned())
         );
     }
 
