@@ -427,11 +427,12 @@ fn rfc3339(secs: i64) -> String {
 /// no update time and are not judged; a status that cannot be read is ignored
 /// (the scan goes on with what the database holds).
 pub fn warn_if_stale(store: &Store, ecosystems: &[dockward_vuln::ecosystem::Ecosystem]) {
-    let Ok(status) = store.status() else {
+    // Only the update log: `status()` counts every table, which reads the whole store.
+    let Ok(updates) = store.updates() else {
         return;
     };
     let now = now();
-    for u in status.updates.iter().filter(|u| stale(u, now)) {
+    for u in updates.iter().filter(|u| stale(u, now)) {
         if ecosystems
             .iter()
             .any(|e| e.osv_name().split(':').next() == Some(u.ecosystem.as_str()))

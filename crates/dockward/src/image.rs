@@ -316,8 +316,10 @@ pub fn scan(args: &ScanArgs) -> anyhow::Result<Status> {
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
+    let queries = queries(&catalog);
+    let only_queries: Vec<Query> = queries.iter().map(|(_, q)| q.clone()).collect();
     let (index, _) = store
-        .load_index(&ecosystems)
+        .load_index_for(&only_queries)
         .context("cannot load advisories")?;
     crate::db::warn_if_stale(&store, &ecosystems);
     let registry = crate::lint::registry();
@@ -326,7 +328,7 @@ pub fn scan(args: &ScanArgs) -> anyhow::Result<Status> {
         .ok_or_else(|| anyhow!("the vulnerability rule is not registered"))?;
     let mut vulns = Vec::new();
     let mut merged_ids = Vec::new();
-    for (i, query) in queries(&catalog) {
+    for (i, query) in queries {
         for m in index.matches_versions(&query) {
             if args.ignore_unfixed && !m.is_fixed() {
                 continue;

@@ -36,7 +36,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use sha2::{Digest, Sha256};
 
 use crate::ecosystem::Ecosystem;
-use crate::matcher::{AdvisoryInfo, Index, normalize_name};
+use crate::matcher::{AdvisoryInfo, Index, Query, normalize_name};
 use crate::osv::{
     Affected, Severity, SeverityLevel, Vulnerability, compare_timestamps, record_severity,
 };
@@ -781,14 +781,10 @@ impl Store {
     /// in-memory [`Index`] (one query per ecosystem). Rows whose stored JSON
     /// is unreadable are skipped and counted in the second value.
     pub fn load_index(&self, ecosystems: &[Ecosystem]) -> Result<(Index, usize), DbError> {
-        let err = self.err();
-        let mut index = Index::new();
-        let mut handles: std::collections::HashMap<String, usize> =
-            std::collections::HashMap::new();
-        let mut bad = 0;
         let mut names: Vec<String> = ecosystems.iter().map(Ecosystem::osv_name).collect();
         names.sort();
         names.dedup();
+        let mut loader = IndexLoader::new(self);
         let mut stmt = self
             .conn
             .prepare(
@@ -796,58 +792,56 @@ impl Store {
                  FROM affected f JOIN advisory a ON a.id = f.advisory_id
                  WHERE f.ecosystem = ?1 AND a.withdrawn IS NULL",
             )
-            .map_err(&err)?;
-        let mut alias_stmt = self
-            .conn
-            .prepare_cached("SELECT alias FROM alias WHERE advisory_id = ?1 ORDER BY alias")
-            .map_err(&err)?;
+            .map_err(self.err())?;
         for eco in &names {
-            let mut rows = stmt.query(params![eco]).map_err(&err)?;
-            while let Some(row) = rows.next().map_err(&err)? {
-                let id: String = row.get(0).map_err(&err)?;
-                let entry: String = row.get(7).map_err(&err)?;
-                let Ok(entry) = serde_json::from_str::<EntryJson>(&entry) else {
-                    bad += 1;
-                    continue;
-                };
-                let handle = if let Some(&h) = handles.get(&id) {
-                    h
-                } else {
-                    let level: String = row.get(2).map_err(&err)?;
-                    let aliases = alias_stmt
-                        .query_map(params![id], |r| r.get(0))
-                        .map_err(&err)?
-                        .collect::<Result<Vec<String>, _>>()
-                        .map_err(&err)?;
-                    let h = index.add_advisory(AdvisoryInfo {
-                        id: id.clone(),
-                        aliases,
-                        summary: row.get(1).map_err(&err)?,
-                        severity: Severity {
-                            level: SeverityLevel::parse(&level).unwrap_or(SeverityLevel::Unknown),
-                            score: row.get(3).map_err(&err)?,
-                            vector: row.get(4).map_err(&err)?,
-                        },
-                    });
-                    handles.insert(id, h);
-                    h
-                };
-                let affected = Affected {
-                    package: Some(crate::osv::Package {
-                        ecosystem: row.get(5).map_err(&err)?,
-                        name: row.get(6).map_err(&err)?,
-                        purl: None,
-                    }),
-                    severity: entry.severity,
-                    ranges: entry.ranges,
-                    versions: entry.versions,
-                    ecosystem_specific: None,
-                    database_specific: None,
-                };
-                index.add_entry(handle, &affected);
+            loader.add_rows(&mut stmt, params![eco])?;
+        }
+        Ok(loader.finish())
+    }
+
+    /// Loads only the rows that can match `queries`: per ecosystem, the stored
+    /// package names (read from the `(ecosystem, name)` index alone) are
+    /// normalised as the matcher does and the rows of those equal to a queried
+    /// name are fetched through the index. An image's hundred packages touch a
+    /// few pages of the store instead of every record of their ecosystems, so a
+    /// scan's time and memory no longer grow with the size of the database.
+    /// Matching against the result gives the same findings as against
+    /// [`Store::load_index`] of the same ecosystems.
+    pub fn load_index_for(&self, queries: &[Query]) -> Result<(Index, usize), DbError> {
+        let err = self.err();
+        let mut wanted: BTreeMap<String, std::collections::HashSet<String>> = BTreeMap::new();
+        for q in queries {
+            let eco = q.ecosystem.osv_name();
+            let name = normalize_name(&eco, &q.name);
+            wanted.entry(eco).or_default().insert(name);
+        }
+        let mut loader = IndexLoader::new(self);
+        let mut names_stmt = self
+            .conn
+            .prepare("SELECT DISTINCT name FROM affected WHERE ecosystem = ?1")
+            .map_err(&err)?;
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT a.id, a.summary, a.severity, a.score, a.vector, f.ecosystem, f.name, f.entry
+                 FROM affected f JOIN advisory a ON a.id = f.advisory_id
+                 WHERE f.ecosystem = ?1 AND f.name = ?2 AND a.withdrawn IS NULL",
+            )
+            .map_err(&err)?;
+        for (eco, names) in &wanted {
+            let stored: Vec<String> = names_stmt
+                .query_map(params![eco], |r| r.get(0))
+                .map_err(&err)?
+                .collect::<Result<_, _>>()
+                .map_err(&err)?;
+            for raw in stored
+                .iter()
+                .filter(|raw| names.contains(&normalize_name(eco, raw)))
+            {
+                loader.add_rows(&mut stmt, params![eco, raw])?;
             }
         }
-        Ok((index, bad))
+        Ok(loader.finish())
     }
 
     /// Ecosystem strings present in the store.
@@ -882,5 +876,87 @@ impl Store {
             h.update(b"--\n");
         }
         Ok(hex_digest(&h.finalize()))
+    }
+}
+
+/// Builds an [`Index`] from `advisory JOIN affected` rows (`id, summary,
+/// severity, score, vector, ecosystem, name, entry`), one advisory per id.
+struct IndexLoader<'s> {
+    store: &'s Store,
+    index: Index,
+    handles: std::collections::HashMap<String, usize>,
+    bad: usize,
+}
+
+impl<'s> IndexLoader<'s> {
+    fn new(store: &'s Store) -> Self {
+        IndexLoader {
+            store,
+            index: Index::new(),
+            handles: std::collections::HashMap::new(),
+            bad: 0,
+        }
+    }
+
+    fn add_rows(
+        &mut self,
+        stmt: &mut rusqlite::Statement<'_>,
+        args: impl rusqlite::Params,
+    ) -> Result<(), DbError> {
+        let err = self.store.err();
+        let mut alias_stmt = self
+            .store
+            .conn
+            .prepare_cached("SELECT alias FROM alias WHERE advisory_id = ?1 ORDER BY alias")
+            .map_err(&err)?;
+        let mut rows = stmt.query(args).map_err(&err)?;
+        while let Some(row) = rows.next().map_err(&err)? {
+            let id: String = row.get(0).map_err(&err)?;
+            let entry: String = row.get(7).map_err(&err)?;
+            let Ok(entry) = serde_json::from_str::<EntryJson>(&entry) else {
+                self.bad += 1;
+                continue;
+            };
+            let handle = if let Some(&h) = self.handles.get(&id) {
+                h
+            } else {
+                let level: String = row.get(2).map_err(&err)?;
+                let aliases = alias_stmt
+                    .query_map(params![id], |r| r.get(0))
+                    .map_err(&err)?
+                    .collect::<Result<Vec<String>, _>>()
+                    .map_err(&err)?;
+                let h = self.index.add_advisory(AdvisoryInfo {
+                    id: id.clone(),
+                    aliases,
+                    summary: row.get(1).map_err(&err)?,
+                    severity: Severity {
+                        level: SeverityLevel::parse(&level).unwrap_or(SeverityLevel::Unknown),
+                        score: row.get(3).map_err(&err)?,
+                        vector: row.get(4).map_err(&err)?,
+                    },
+                });
+                self.handles.insert(id, h);
+                h
+            };
+            let affected = Affected {
+                package: Some(crate::osv::Package {
+                    ecosystem: row.get(5).map_err(&err)?,
+                    name: row.get(6).map_err(&err)?,
+                    purl: None,
+                }),
+                severity: entry.severity,
+                ranges: entry.ranges,
+                versions: entry.versions,
+                ecosystem_specific: None,
+                database_specific: None,
+            };
+            self.index.add_entry(handle, &affected);
+        }
+        Ok(())
+    }
+
+    fn finish(self) -> (Index, usize) {
+        (self.index, self.bad)
     }
 }
