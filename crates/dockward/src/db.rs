@@ -19,7 +19,6 @@ use dockward_vuln::db::{Store, UpdateStatus};
 
 use crate::Status;
 use crate::cli::{DbArgs, DbCommand};
-use crate::image::db_path;
 use crate::printer::{self, Printer};
 
 /// Where OSV publishes one zip of all records per ecosystem.
@@ -67,10 +66,17 @@ pub fn run(args: &DbArgs) -> anyhow::Result<Status> {
     }
 }
 
-fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0))
+/// The database path: `--db`, else `$XDG_CACHE_HOME/dockward/vuln.db`, else
+/// `~/.cache/dockward/vuln.db`.
+pub(crate) fn db_path(explicit: Option<&Path>) -> anyhow::Result<PathBuf> {
+    if let Some(path) = explicit {
+        return Ok(path.to_owned());
+    }
+    let xdg = std::env::var("XDG_CACHE_HOME").ok();
+    let home = std::env::var("HOME").ok();
+    dockward_vuln::db::default_path(xdg.as_deref(), home.as_deref()).ok_or_else(|| {
+        anyhow::anyhow!("cannot find a cache directory: set XDG_CACHE_HOME or HOME, or pass --db")
+    })
 }
 
 fn open_for_writing(path: &Path) -> anyhow::Result<Store> {
@@ -84,7 +90,7 @@ fn open_for_writing(path: &Path) -> anyhow::Result<Store> {
 fn import(paths: &[PathBuf], db: Option<&Path>) -> anyhow::Result<Status> {
     let path = db_path(db)?;
     let mut store = open_for_writing(&path)?;
-    let now = now();
+    let now = crate::clock::now();
     let mut out = String::new();
     for source in paths {
         let report = dockward_vuln::import::import_path(
@@ -314,7 +320,7 @@ fn update_one(
         &url,
         &temp.0,
         dockward_vuln::import::Limits::default(),
-        now(),
+        crate::clock::now(),
         &mut |_| {},
     )
     .with_context(|| format!("{url}: cannot import the download; {ecosystem} is unchanged"))?;
@@ -409,19 +415,6 @@ pub fn age_text(seconds: i64) -> String {
     format!("{n} {unit}{} ago", if n == 1 { "" } else { "s" })
 }
 
-/// Unix seconds as `YYYY-MM-DDTHH:MM:SSZ`.
-fn rfc3339(secs: i64) -> String {
-    let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
-    let (year, month, day) = crate::image::civil_from_days(days);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        (rem % 3600) / 60,
-        rem % 60
-    )
-}
-
 /// Warns on standard error for each of `ecosystems` whose last `db update` is
 /// older than [`STALE_AFTER_SECS`]. Ecosystems only ever imported by hand have
 /// no update time and are not judged; a status that cannot be read is ignored
@@ -431,7 +424,7 @@ pub fn warn_if_stale(store: &Store, ecosystems: &[dockward_vuln::ecosystem::Ecos
     let Ok(updates) = store.updates() else {
         return;
     };
-    let now = now();
+    let now = crate::clock::now();
     for u in updates.iter().filter(|u| stale(u, now)) {
         if ecosystems
             .iter()
@@ -461,7 +454,7 @@ fn status(db: Option<&Path>, json: bool) -> anyhow::Result<Status> {
     let store = Store::open_read_only(&path)
         .with_context(|| format!("cannot open the database `{}`", path.display()))?;
     let status = store.status().context("cannot read the database status")?;
-    let now = now();
+    let now = crate::clock::now();
     for u in status.updates.iter().filter(|u| stale(u, now)) {
         printer::warning(&format!(
             "{} was last updated {}: run `dockward db update`",
@@ -483,7 +476,7 @@ fn status(db: Option<&Path>, json: bool) -> anyhow::Result<Status> {
             .map(|u| {
                 serde_json::json!({
                     "ecosystem": u.ecosystem,
-                    "updated_at": rfc3339(u.updated_at),
+                    "updated_at": crate::clock::rfc3339(u.updated_at),
                     "age_seconds": now - u.updated_at,
                     "stale": stale(u, now),
                     "source": u.source,
@@ -525,7 +518,7 @@ fn status(db: Option<&Path>, json: bool) -> anyhow::Result<Status> {
                     "  {:<16} updated {} ({}), {} records from {}{}",
                     u.ecosystem,
                     age_text(now - u.updated_at),
-                    rfc3339(u.updated_at),
+                    crate::clock::rfc3339(u.updated_at),
                     u.records,
                     u.source,
                     if stale(u, now) { " [stale]" } else { "" }
@@ -551,8 +544,6 @@ mod tests {
         assert_eq!(age_text(3 * 86_400 + 5), "3 days ago");
         assert_eq!(age_text(86_400), "1 day ago");
         assert!(age_text(-5).starts_with("in the future"));
-        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
-        assert_eq!(rfc3339(1_700_000_000), "2023-11-14T22:13:20Z");
     }
 
     #[test]

@@ -203,56 +203,13 @@ pub fn sbom(args: &SbomArgs) -> anyhow::Result<Status> {
     let document = match args.format {
         SbomFormat::Cyclonedx => dockward_sbom::cyclonedx(&meta, &catalog),
         SbomFormat::SpdxJson => {
-            let created = rfc3339_now();
+            let created = crate::clock::rfc3339_now();
             dockward_sbom::spdx(&meta, &catalog, &meta.name, &created)
         }
     };
     let text = serde_json::to_string_pretty(&document).context("cannot serialize the SBOM")?;
     Printer::new(args.output.as_deref()).result(&(text + "\n"))?;
     Ok(Status::Success)
-}
-
-/// The current time as RFC 3339 UTC (seconds), from the system clock.
-pub(crate) fn rfc3339_now() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    let days = secs / 86_400;
-    let rem = secs % 86_400;
-    let (year, month, day) = civil_from_days(i64::try_from(days).unwrap_or(0));
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        (rem % 3600) / 60,
-        rem % 60
-    )
-}
-
-/// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
-pub(crate) fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = u32::try_from(doy - (153 * mp + 2) / 5 + 1).unwrap_or(1);
-    let month = u32::try_from(if mp < 10 { mp + 3 } else { mp - 9 }).unwrap_or(1);
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
-}
-
-/// The database path: `--db`, else `$XDG_CACHE_HOME/dockward/vuln.db`, else
-/// `~/.cache/dockward/vuln.db`.
-pub(crate) fn db_path(explicit: Option<&Path>) -> anyhow::Result<PathBuf> {
-    if let Some(path) = explicit {
-        return Ok(path.to_owned());
-    }
-    let xdg = std::env::var("XDG_CACHE_HOME").ok();
-    let home = std::env::var("HOME").ok();
-    dockward_vuln::db::default_path(xdg.as_deref(), home.as_deref()).ok_or_else(|| {
-        anyhow!("cannot find a cache directory: set XDG_CACHE_HOME or HOME, or pass --db")
-    })
 }
 
 fn severity(level: SeverityLevel) -> Option<Severity> {
@@ -298,7 +255,7 @@ fn queries(catalog: &Catalog) -> Vec<(usize, Query)> {
 /// Runs `dockward scan`.
 pub fn scan(args: &ScanArgs) -> anyhow::Result<Status> {
     let suppressors = crate::scan_report::Suppressors::load(args)?;
-    let path = db_path(args.db.as_deref())?;
+    let path = crate::db::db_path(args.db.as_deref())?;
     if !path.exists() {
         bail!(
             "no vulnerability database at `{}`: run `dockward db update` (downloads the OSV exports) or `dockward db import PATH` (OSV JSON files, zips or directories) first",

@@ -5,6 +5,7 @@
 
 mod audit;
 mod cli;
+mod clock;
 mod compose;
 mod db;
 mod discover;

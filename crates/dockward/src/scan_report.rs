@@ -254,7 +254,7 @@ impl Suppressors {
                 .with_context(|| format!("cannot read the VEX document `{display}`"))?;
             statements.extend(vex::parse(&display, &text)?);
         }
-        let today = crate::image::rfc3339_now()[..10].to_owned();
+        let today = crate::clock::rfc3339_now()[..10].to_owned();
         if let Some(file) = &ignore {
             for entry in file.expired(&today) {
                 printer::warning(&format!(
@@ -382,7 +382,7 @@ pub fn finish(
             serde_json::to_string_pretty(&bom).context("cannot serialize the SBOM")? + "\n"
         }
         ScanFormat::SpdxJson => {
-            let created = crate::image::rfc3339_now();
+            let created = crate::clock::rfc3339_now();
             let mut doc = dockward_sbom::spdx(&scan.meta, scan.catalog, &scan.meta.name, &created);
             spdx_advisories(&scan, &mut doc);
             serde_json::to_string_pretty(&doc).context("cannot serialize the SBOM")? + "\n"

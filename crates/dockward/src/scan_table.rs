@@ -5,8 +5,9 @@
 
 use std::fmt::Write as _;
 
+use dockward_diagnostics::render::severity_style;
 use dockward_diagnostics::{Location, Severity};
-use owo_colors::{OwoColorize as _, Style};
+use owo_colors::OwoColorize as _;
 
 use crate::scan_report::{Scan, target};
 
@@ -18,17 +19,6 @@ const ORDER: [Severity; 5] = [
     Severity::Low,
     Severity::Info,
 ];
-
-/// The same palette as the human renderer of lint and audit.
-fn style(severity: Severity) -> Style {
-    match severity {
-        Severity::Critical => Style::new().bright_red().bold(),
-        Severity::High => Style::new().red(),
-        Severity::Medium => Style::new().yellow(),
-        Severity::Low => Style::new().blue(),
-        Severity::Info => Style::new().cyan(),
-    }
-}
 
 /// A table: a header row and rows of cells; the cell at `coloured` of each
 /// row is a severity, painted after padding.
@@ -57,7 +47,7 @@ impl Table {
                 };
                 match severity {
                     Some(s) if color && i == self.coloured => {
-                        text.push_str(&cell.style(style(s)).to_string());
+                        text.push_str(&cell.style(severity_style(s)).to_string());
                     }
                     _ => text.push_str(cell),
                 }

@@ -360,14 +360,7 @@ fn status_warns_about_updates_older_than_a_week() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let db = tmp.path().join("vuln.db");
     assert_eq!(update(&db, &mirror, &["Go"]).0, 0);
-    {
-        let c = rusqlite::Connection::open(&db).expect("db");
-        c.execute(
-            "UPDATE update_log SET updated_at = updated_at - 9 * 86400 - 60",
-            [],
-        )
-        .expect("update");
-    }
+    age_updates(&db, 9 * 86_400 + 60);
     let (code, stdout, stderr) = dockward(&["db", "status", "--db", db.to_str().expect("path")]);
     assert_eq!(code, 0, "{stderr}");
     assert!(
@@ -530,14 +523,7 @@ fn scan_warns_when_the_advisories_it_uses_are_stale() {
     let (code, _, stderr) = scan(&db);
     assert_eq!(code, 0, "{stderr}");
     assert!(!stderr.contains("last updated"), "fresh: {stderr}");
-    {
-        let c = rusqlite::Connection::open(&db).expect("db");
-        c.execute(
-            "UPDATE update_log SET updated_at = updated_at - 8 * 86400 - 60",
-            [],
-        )
-        .expect("update");
-    }
+    age_updates(&db, 8 * 86_400 + 60);
     let (code, _, stderr) = scan(&db);
     assert_eq!(code, 0, "{stderr}");
     assert!(
@@ -546,4 +532,14 @@ fn scan_warns_when_the_advisories_it_uses_are_stale() {
         ),
         "{stderr}"
     );
+}
+
+/// Moves every recorded update `seconds` into the past.
+fn age_updates(db: &std::path::Path, seconds: i64) {
+    let c = rusqlite::Connection::open(db).expect("db");
+    c.execute(
+        "UPDATE update_log SET updated_at = updated_at - ?1",
+        [seconds],
+    )
+    .expect("update");
 }

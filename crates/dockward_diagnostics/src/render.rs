@@ -20,6 +20,7 @@ mod xml;
 
 use crate::{Diagnostic, Location, Report, Severity, SourceFile};
 
+pub use human::severity_style;
 pub use json_report::report_schema;
 
 /// Options of the human renderer.

@@ -36,6 +36,18 @@ pub(super) fn render(report: &Report, options: HumanOptions) -> String {
     out
 }
 
+/// The colour of each severity, shared by every human output (lint, audit,
+/// the scan table).
+pub fn severity_style(severity: Severity) -> Style {
+    match severity {
+        Severity::Critical => Style::new().bright_red().bold(),
+        Severity::High => Style::new().red(),
+        Severity::Medium => Style::new().yellow(),
+        Severity::Low => Style::new().blue(),
+        Severity::Info => Style::new().cyan(),
+    }
+}
+
 /// Applies styles only when colour is on, so plain output has no escape
 /// sequence at all.
 #[derive(Debug, Clone, Copy)]
@@ -52,18 +64,8 @@ impl Paint {
         }
     }
 
-    fn severity_style(severity: Severity) -> Style {
-        match severity {
-            Severity::Critical => Style::new().bright_red().bold(),
-            Severity::High => Style::new().red(),
-            Severity::Medium => Style::new().yellow(),
-            Severity::Low => Style::new().blue(),
-            Severity::Info => Style::new().cyan(),
-        }
-    }
-
     fn severity(self, severity: Severity, text: &str) -> String {
-        self.apply(text, Self::severity_style(severity))
+        self.apply(text, severity_style(severity))
     }
 
     fn bold(self, text: &str) -> String {
