@@ -125,6 +125,10 @@ fn read_image(target: &Path, platform: Option<&str>, quiet: bool) -> anyhow::Res
         target
     } else {
         let reference = target.to_string_lossy();
+        // An image reference never starts with `/` or `.`: such a target is a missing file.
+        if reference.starts_with('/') || reference.starts_with('.') {
+            bail!("`{reference}` does not exist (neither a file nor a directory)");
+        }
         exported = export_from_daemon(&reference)?;
         exported.0.as_path()
     };

@@ -265,3 +265,21 @@ fn an_image_of_the_daemon_is_exported_and_cataloged() {
     assert!(stderr.contains("HTTP 404"), "{stderr}");
     drop(guard);
 }
+
+/// A path-like target that does not exist is reported as missing, not sent
+/// to the daemon as an image reference.
+#[test]
+fn a_missing_path_is_not_taken_for_an_image_name() {
+    for target in ["/no/such/archive.tar", "./no-such-dir"] {
+        let output = Command::new(env!("CARGO_BIN_EXE_dockward"))
+            .args(["sbom", "-f", "cyclonedx", target])
+            .output()
+            .expect("runs");
+        assert_eq!(output.status.code(), Some(2));
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains(&format!("`{target}` does not exist")),
+            "{stderr}"
+        );
+    }
+}
