@@ -269,6 +269,14 @@ pub struct SbomArgs {
     /// [default: this machine's].
     #[arg(long, value_name = "OS/ARCH[/VARIANT]")]
     pub platform: Option<String>,
+
+    /// Check every layer against the digests that name it, as `docker load` does: the
+    /// stored bytes against the manifest's blob digest (a plain layer: the config's
+    /// diff_id), a compressed layer's tar against the config's diff_id. A mismatch is
+    /// an error (exit 2). Off by default: layers are then read as the image lists them,
+    /// and their digests reported as stated (one SHA-256 pass over the image saved).
+    #[arg(long)]
+    pub verify_layers: bool,
 }
 
 /// Output formats of `dockward scan`.
@@ -366,6 +374,14 @@ pub struct ScanArgs {
     /// The platform to pick from a multi-platform OCI index.
     #[arg(long, value_name = "OS/ARCH[/VARIANT]")]
     pub platform: Option<String>,
+
+    /// Check every layer against the digests that name it, as `docker load` does: the
+    /// stored bytes against the manifest's blob digest (a plain layer: the config's
+    /// diff_id), a compressed layer's tar against the config's diff_id. A mismatch is
+    /// an error (exit 2). Off by default: layers are then read as the image lists them,
+    /// and their digests reported as stated (one SHA-256 pass over the image saved).
+    #[arg(long)]
+    pub verify_layers: bool,
 
     /// Colour the human output.
     #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto)]

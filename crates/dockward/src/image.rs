@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, anyhow, bail};
 use dockward_diagnostics::{Diagnostic, Location, Report, Severity, Subject, ToolInfo};
-use dockward_oci::{Image, Limits, Platform, ReadOptions};
+use dockward_oci::{Image, Limits, Platform, ReadOptions, Verify};
 use dockward_sbom::{Catalog, ImageMeta};
 use dockward_vuln::db::Store;
 use dockward_vuln::matcher::Query;
@@ -119,7 +119,12 @@ fn export_from_daemon(reference: &str) -> anyhow::Result<Exported> {
 ///
 /// A progress bar is drawn on standard error while the layers are read,
 /// when it is a terminal and not `quiet`.
-fn read_image(target: &Path, platform: Option<&str>, quiet: bool) -> anyhow::Result<Image> {
+fn read_image(
+    target: &Path,
+    platform: Option<&str>,
+    verify: Verify,
+    quiet: bool,
+) -> anyhow::Result<Image> {
     let exported;
     let path = if target.exists() {
         target
@@ -155,16 +160,28 @@ fn read_image(target: &Path, platform: Option<&str>, quiet: bool) -> anyhow::Res
     let wanted = |path: &str, size: u64| {
         dockward_sbom::wanted(path, size) || dockward_secrets::files::wants_content(path, size)
     };
+    // Executables are read only for Go/Rust data, and only when no OS package owns them:
+    // in a plain layer they are left in place until the OS databases have been read.
+    let defer = |path: &str, size: u64| {
+        dockward_sbom::executable_candidate(path, size)
+            && !dockward_secrets::files::wants_content(path, size)
+    };
     let options = ReadOptions {
         wanted: &wanted,
+        defer: Some(&defer),
         platform,
         limits: Limits::default(),
         progress: Some(&report),
+        verify,
     };
     let image = dockward_oci::read(&source, &options);
     bar.finish();
     let mut image =
         image.with_context(|| format!("cannot read the image `{}`", target.display()))?;
+    let owned = dockward_sbom::owned_files(&image.files);
+    image
+        .load_deferred(&|path, _| !owned.contains(path))
+        .with_context(|| format!("cannot read the image `{}`", target.display()))?;
     if !target.exists() && image.config.repo_tags.is_empty() {
         image
             .config
@@ -175,6 +192,11 @@ fn read_image(target: &Path, platform: Option<&str>, quiet: bool) -> anyhow::Res
         printer::warning(warning);
     }
     Ok(image)
+}
+
+/// The digest checks asked for on the command line.
+fn verify(layers: bool) -> Verify {
+    if layers { Verify::Layers } else { Verify::Off }
 }
 
 /// Bytes as MiB, for display.
@@ -198,7 +220,12 @@ fn meta(target: &Path, image: &Image) -> ImageMeta {
 
 /// Runs `dockward sbom`.
 pub fn sbom(args: &SbomArgs) -> anyhow::Result<Status> {
-    let image = read_image(&args.target, args.platform.as_deref(), false)?;
+    let image = read_image(
+        &args.target,
+        args.platform.as_deref(),
+        verify(args.verify_layers),
+        false,
+    )?;
     let catalog = dockward_sbom::catalog(&image.files);
     for warning in &catalog.warnings {
         printer::warning(warning);
@@ -268,7 +295,12 @@ pub fn scan(args: &ScanArgs) -> anyhow::Result<Status> {
     }
     let store = Store::open_read_only(&path)
         .with_context(|| format!("cannot open the database `{}`", path.display()))?;
-    let image = read_image(&args.target, args.platform.as_deref(), args.quiet)?;
+    let image = read_image(
+        &args.target,
+        args.platform.as_deref(),
+        verify(args.verify_layers),
+        args.quiet,
+    )?;
     let catalog = dockward_sbom::catalog(&image.files);
     let ecosystems: Vec<_> = catalog
         .packages

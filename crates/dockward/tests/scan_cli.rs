@@ -283,3 +283,85 @@ fn a_missing_path_is_not_taken_for_an_image_name() {
         );
     }
 }
+
+/// A docker-save archive (legacy layout) of the fixture root filesystem as one plain
+/// layer, whose config states `diff_id`.
+fn archive_of_rootfs(path: &Path, diff_id: &str) {
+    let mut layer = tar::Builder::new(Vec::new());
+    layer.append_dir_all(".", rootfs()).expect("layer");
+    let layer = layer.into_inner().expect("layer");
+    let config = serde_json::to_vec(&serde_json::json!({
+        "architecture": "amd64", "os": "linux", "config": {},
+        "rootfs": {"type": "layers", "diff_ids": [diff_id]},
+    }))
+    .expect("config");
+    let manifest = serde_json::to_vec(&serde_json::json!([
+        {"Config": "config.json", "RepoTags": ["fixture:1"], "Layers": ["l0/layer.tar"]}
+    ]))
+    .expect("manifest");
+    let mut out = tar::Builder::new(std::fs::File::create(path).expect("archive"));
+    for (name, data) in [
+        ("manifest.json", &manifest),
+        ("config.json", &config),
+        ("l0/layer.tar", &layer),
+    ] {
+        let mut header = tar::Header::new_gnu();
+        header.set_size(data.len() as u64);
+        header.set_mode(0o644);
+        out.append_data(&mut header, name, data.as_slice())
+            .expect("member");
+    }
+    out.finish().expect("archive");
+}
+
+/// Without `--verify-layers` an archive is read as it lists its layers; with it, a layer
+/// that does not match the config's diff_id fails the command (exit 2) and one that
+/// matches reads the same.
+#[test]
+fn verify_layers_fails_closed_on_a_layer_the_config_does_not_name() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let lying = dir.path().join("lying.tar");
+    let claimed = format!("sha256:{}", "0".repeat(64));
+    archive_of_rootfs(&lying, &claimed);
+    let lying = lying.to_str().expect("path");
+    let (code, unverified, stderr) = dockward(&["sbom", "-f", "cyclonedx", lying]);
+    assert_eq!(code, 0, "{stderr}");
+    let (code, stdout, stderr) = dockward(&["sbom", "-f", "cyclonedx", "--verify-layers", lying]);
+    assert_eq!((code, stdout.as_str()), (2, ""), "{stderr}");
+    let (_, actual) = stderr.split_once("diff_id is ").expect("names the diff_id");
+    let actual = actual.get(..71).expect("a sha256 digest");
+    assert!(
+        stderr.contains(&format!(
+            "layer 0 (l0/layer.tar): diff_id is {actual}, but {claimed} was expected"
+        )),
+        "{stderr}"
+    );
+    let (code, _, stderr) = dockward(&[
+        "scan",
+        "--db",
+        &database(dir.path()),
+        "--verify-layers",
+        lying,
+    ]);
+    assert_eq!(code, 2, "{stderr}");
+
+    let honest = dir.path().join("honest.tar");
+    archive_of_rootfs(&honest, actual);
+    let (code, verified, stderr) = dockward(&[
+        "sbom",
+        "-f",
+        "cyclonedx",
+        "--verify-layers",
+        honest.to_str().expect("path"),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let components = |doc: &str| -> Value {
+        serde_json::from_str::<Value>(doc).expect("CycloneDX")["components"].clone()
+    };
+    assert_eq!(components(&verified), components(&unverified));
+    assert_eq!(
+        components(&verified).as_array().map(Vec::len),
+        Some(4),
+        "three dpkg packages and the OS"
+    );
+}

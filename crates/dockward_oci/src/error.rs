@@ -4,8 +4,9 @@ use std::io;
 use std::path::PathBuf;
 
 /// Why an image could not be read. Problems that leave a usable image (a file
-/// too large to keep, a clamped `..` path, a digest mismatch) are warnings in
-/// [`crate::Image::warnings`], not errors.
+/// too large to keep, a clamped `..` path, a manifest or config whose content does
+/// not match its digest) are warnings in [`crate::Image::warnings`], not errors; a
+/// layer digest mismatch under [`crate::Verify::Layers`] is an error.
 #[derive(Debug, thiserror::Error)]
 pub enum OciError {
     /// The source path could not be opened or read.
@@ -52,6 +53,20 @@ pub enum OciError {
         name: String,
         /// What went wrong.
         reason: String,
+    },
+    /// A layer's content does not match a digest that names it ([`crate::Verify::Layers`]).
+    #[error("layer {index} ({name}): {what} is {actual}, but {expected} was expected")]
+    Digest {
+        /// Index of the layer (0 = base).
+        index: usize,
+        /// Its member or blob name.
+        name: String,
+        /// `blob digest` (the stored bytes) or `diff_id` (the decompressed tar).
+        what: &'static str,
+        /// The digest the manifest or config states.
+        expected: String,
+        /// The digest of the content.
+        actual: String,
     },
     /// A limit of [`crate::Limits`] was exceeded.
     #[error("limit exceeded: {0}")]

@@ -38,6 +38,7 @@ pub mod walk;
 pub mod zstd;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 pub use config::{HistoryEntry, ImageConfig, Platform};
 pub use error::OciError;
@@ -85,6 +86,28 @@ pub struct ReadOptions<'a> {
     /// Called while the layers are read (from the reading threads), so a
     /// caller can show progress; `None` for no reports.
     pub progress: Option<Progress<'a>>,
+    /// Whether layer content is checked against its digests.
+    pub verify: Verify,
+    /// Regular files whose content is read only on request ([`Image::load_deferred`]):
+    /// in a plain layer their place is recorded instead. In a compressed layer, and in
+    /// a root filesystem directory, they are read as if wanted.
+    pub defer: Option<walk::Wanted<'a>>,
+}
+
+/// Whether layer content is checked against the digests that name it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Verify {
+    /// Layers are not hashed: their digests and diff_ids are reported as the manifest
+    /// and config state them, as Trivy, Syft and Grype do (`docker load` and containerd
+    /// check them when they unpack). A layer that nothing names is hashed to name it.
+    #[default]
+    Off,
+    /// Every layer's stored bytes against its blob digest (for a plain layer, the
+    /// config's diff_id) and every compressed layer's tar against the config's diff_id.
+    /// A mismatch fails the read ([`OciError::Digest`]). Costs one SHA-256 pass over the
+    /// stored image, on threads beside the walk, plus one over each compressed layer's
+    /// decompressed size.
+    Layers,
 }
 
 /// Where the reading of an image's layers stands.
@@ -117,9 +140,11 @@ impl std::fmt::Debug for ReadOptions<'_> {
 /// One layer of an image.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LayerInfo {
-    /// The blob digest (for a legacy docker-save layer, its computed sha256).
+    /// The blob digest: as the manifest names it (a legacy docker-save layer: its
+    /// diff_id if plain, else its computed sha256); checked with [`Verify::Layers`].
     pub digest: String,
-    /// The sha256 of the decompressed tar, as computed while reading.
+    /// The sha256 of the decompressed tar, as the config states it; checked with
+    /// [`Verify::Layers`].
     pub diff_id: Option<String>,
     /// The descriptor's media type, or one derived from the sniffed compression.
     pub media_type: String,
@@ -142,6 +167,92 @@ pub struct Image {
     pub files: FileTree,
     /// Problems that did not stop the read.
     pub warnings: Vec<String>,
+    /// Files whose content was left in their plain layer ([`ReadOptions::defer`]).
+    deferred: Vec<Deferred>,
+    /// Each layer's name and stored bytes (not for a root filesystem directory).
+    stored: Vec<(String, store::Region)>,
+    /// Content bytes kept so far.
+    kept: u64,
+    /// The bounds of the read, for content loaded later.
+    limits: Limits,
+}
+
+/// A file whose content was not read with its layer.
+#[derive(Debug, Clone)]
+struct Deferred {
+    path: String,
+    layer: usize,
+    /// Where its data starts in the layer's plain tar.
+    offset: u64,
+    size: u64,
+}
+
+impl Image {
+    /// Reads the content of the files deferred by [`ReadOptions::defer`] for which
+    /// `keep(path, size)` holds and that are still in the merged tree as their layer
+    /// wrote them, within the read's content budget (a file past it gets a warning).
+    /// Returns how many files were read.
+    ///
+    /// This is how a caller reads only what it still needs once it knows more than the
+    /// walk did: the package catalogers read the executables that no OS package owns.
+    pub fn load_deferred(&mut self, keep: &dyn Fn(&str, u64) -> bool) -> Result<usize, OciError> {
+        let mut loaded = 0;
+        for d in std::mem::take(&mut self.deferred) {
+            let current = self.files.get(&d.path).is_some_and(|e| {
+                e.kind == EntryKind::File
+                    && e.layer == d.layer
+                    && e.size == d.size
+                    && e.content.is_none()
+            });
+            if !current || !keep(&d.path, d.size) {
+                continue;
+            }
+            if d.size > self.limits.max_kept_file {
+                self.warnings.push(format!(
+                    "{}: {} bytes, over the {} byte limit; content not read",
+                    d.path, d.size, self.limits.max_kept_file
+                ));
+                continue;
+            }
+            if self.kept.saturating_add(d.size) > self.limits.max_kept_total {
+                self.warnings.push(format!(
+                    "{}: content not read, the image's kept-content budget is spent",
+                    d.path
+                ));
+                continue;
+            }
+            let Some((name, region)) = self.stored.get(d.layer) else {
+                continue;
+            };
+            let layer_error = |reason: String| OciError::Layer {
+                index: d.layer,
+                name: name.clone(),
+                reason,
+            };
+            let len = usize::try_from(d.size).map_err(|_| layer_error("file too large".into()))?;
+            let mut buf = vec![0u8; len];
+            let mut at = 0usize;
+            while let Some(rest) = buf.get_mut(at..).filter(|r| !r.is_empty()) {
+                let n = region
+                    .read_at(d.offset + at as u64, rest)
+                    .map_err(|e| layer_error(format!("{}: {e}", d.path)))?;
+                if n == 0 {
+                    return Err(layer_error(format!(
+                        "{}: truncated ({at} of {} bytes)",
+                        d.path, d.size
+                    )));
+                }
+                at += n;
+            }
+            self.kept += d.size;
+            if let Some(mut entry) = self.files.get(&d.path).cloned() {
+                entry.content = Some(Arc::from(buf));
+                self.files.insert(d.path.clone(), entry);
+                loaded += 1;
+            }
+        }
+        Ok(loaded)
+    }
 }
 
 /// Where an image comes from.

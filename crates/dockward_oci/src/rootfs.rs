@@ -61,7 +61,8 @@ pub(crate) fn read(root: &Path, options: &ReadOptions<'_>) -> Result<Image, OciE
                 0
             };
             let mut content = None;
-            if kind == EntryKind::File && (options.wanted)(&path, size) {
+            let deferred = options.defer.is_some_and(|d| d(&path, size));
+            if kind == EntryKind::File && (deferred || (options.wanted)(&path, size)) {
                 if size > limits.max_kept_file {
                     warnings.push(format!(
                         "{path}: {size} bytes, over the {} byte limit; content not read",
@@ -104,5 +105,9 @@ pub(crate) fn read(root: &Path, options: &ReadOptions<'_>) -> Result<Image, OciE
         layers: Vec::new(),
         files,
         warnings,
+        deferred: Vec::new(),
+        stored: Vec::new(),
+        kept,
+        limits: options.limits.clone(),
     })
 }

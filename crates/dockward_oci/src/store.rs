@@ -4,8 +4,10 @@
 
 use std::collections::HashMap;
 use std::fs::File;
-use std::io::{BufReader, Read, Seek, SeekFrom};
+use std::io::{self, BufReader, Read, Seek, SeekFrom};
+use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -166,6 +168,34 @@ impl Store {
         }
     }
 
+    /// A member or blob as a byte range of an open file, for positioned reads: several
+    /// readers (the layer walker, the digest check) can share it without seeking.
+    pub fn region(&self, name: &str) -> Result<Region, OciError> {
+        let (path, offset, size) = match self {
+            Store::Dir(_) => {
+                let p = self.locate(name)?;
+                (p, 0, None)
+            }
+            Store::Tar { path, members } => {
+                let key = normalize(name.as_bytes()).0.unwrap_or_default();
+                let &(offset, size) = members
+                    .get(&key)
+                    .ok_or_else(|| OciError::Missing(name.to_owned()))?;
+                (path.clone(), offset, Some(size))
+            }
+        };
+        let file = File::open(&path).map_err(|e| OciError::io(&path, e))?;
+        let size = match size {
+            Some(s) => s,
+            None => file.metadata().map_err(|e| OciError::io(&path, e))?.len(),
+        };
+        Ok(Region {
+            file: Arc::new(file),
+            offset,
+            size,
+        })
+    }
+
     /// Reads a small JSON document (at most `max` bytes); returns it and the
     /// `sha256:` digest of its bytes.
     pub fn json(&self, name: &str, max: u64) -> Result<(Value, String), OciError> {
@@ -185,6 +215,128 @@ impl Store {
             .map_err(|e| OciError::json(name, format!("invalid JSON: {e}")))?;
         let digest = crate::walk::sha256_hex(&Sha256::digest(&bytes));
         Ok((value, digest))
+    }
+}
+
+/// A byte range of an open file (a layer blob, or a member of an outer tar).
+#[derive(Debug, Clone)]
+pub struct Region {
+    file: Arc<File>,
+    offset: u64,
+    size: u64,
+}
+
+impl Region {
+    /// The length of the range.
+    pub fn size(&self) -> u64 {
+        self.size
+    }
+
+    /// Reads at `at` (relative to the range) into `buf`, never past the range's end;
+    /// returns the number of bytes read (0 at the end).
+    pub fn read_at(&self, at: u64, buf: &mut [u8]) -> io::Result<usize> {
+        let left = self.size.saturating_sub(at);
+        let n = usize::try_from(left).unwrap_or(usize::MAX).min(buf.len());
+        let Some(buf) = buf.get_mut(..n) else {
+            return Ok(0);
+        };
+        if n == 0 {
+            return Ok(0);
+        }
+        let pos = self
+            .offset
+            .checked_add(at)
+            .ok_or_else(|| io::Error::other("offset out of range"))?;
+        self.file.read_at(buf, pos)
+    }
+
+    /// A buffered reader over the range that also seeks (cheaply within its buffer),
+    /// so a tar walk can skip member data it does not need.
+    pub fn reader(&self) -> RegionReader {
+        RegionReader {
+            region: self.clone(),
+            pos: 0,
+            buf: vec![0; REGION_BUFFER].into_boxed_slice(),
+            start: 0,
+            end: 0,
+        }
+    }
+}
+
+/// The read size of a [`RegionReader`].
+const REGION_BUFFER: usize = 16 * 1024;
+
+/// A buffered, seekable reader over a [`Region`]. Unlike `BufReader`, seeking forward
+/// within the buffered bytes keeps the buffer, and seeking past the end of the range
+/// is an error (a truncated member), not a silent end of data.
+#[derive(Debug)]
+pub struct RegionReader {
+    region: Region,
+    /// Position in the range of `buf[end]` (the next byte to fetch).
+    pos: u64,
+    buf: Box<[u8]>,
+    start: usize,
+    end: usize,
+}
+
+impl RegionReader {
+    /// The position in the range of the next byte `read` returns.
+    fn position(&self) -> u64 {
+        self.pos - (self.end - self.start) as u64
+    }
+}
+
+impl Read for RegionReader {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        if self.start == self.end {
+            if out.len() >= self.buf.len() {
+                // Large reads bypass the buffer.
+                let n = self.region.read_at(self.pos, out)?;
+                self.pos += n as u64;
+                return Ok(n);
+            }
+            let n = self.region.read_at(self.pos, &mut self.buf)?;
+            self.pos += n as u64;
+            self.start = 0;
+            self.end = n;
+        }
+        let available = self.buf.get(self.start..self.end).unwrap_or_default();
+        let n = available.len().min(out.len());
+        if let (Some(to), Some(from)) = (out.get_mut(..n), available.get(..n)) {
+            to.copy_from_slice(from);
+        }
+        self.start += n;
+        Ok(n)
+    }
+}
+
+impl Seek for RegionReader {
+    fn seek(&mut self, to: SeekFrom) -> io::Result<u64> {
+        let here = self.position();
+        let target = match to {
+            SeekFrom::Start(n) => Some(n),
+            SeekFrom::Current(d) => here.checked_add_signed(d),
+            SeekFrom::End(d) => self.region.size.checked_add_signed(d),
+        }
+        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "seek out of range"))?;
+        if target > self.region.size {
+            return Err(io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                format!(
+                    "truncated: seek to byte {target} of a {} byte stream",
+                    self.region.size
+                ),
+            ));
+        }
+        if target >= here && target <= self.pos {
+            // Within the buffer.
+            self.start += usize::try_from(target - here).unwrap_or(0);
+        } else {
+            self.pos = target;
+            self.start = 0;
+            self.end = 0;
+        }
+        Ok(target)
     }
 }
 

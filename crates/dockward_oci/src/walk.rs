@@ -1,7 +1,7 @@
 //! The streaming layer walker: one layer tar (plain, gzip or zstd, sniffed by
 //! magic bytes) becomes a [`LayerEntries`] list without touching the disk.
 
-use std::io::{self, BufRead, BufReader, Read};
+use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, mpsc};
 
@@ -35,12 +35,30 @@ pub struct LayerEntries {
     pub opaque: Vec<String>,
     /// Problems that did not stop the walk.
     pub warnings: Vec<String>,
-    /// `sha256:<hex>` of the decompressed tar stream (the diff_id).
-    pub diff_id: String,
-    /// `sha256:<hex>` of the stream as stored (the blob digest).
-    pub digest: String,
+    /// `sha256:<hex>` of the decompressed tar stream (the diff_id), when it was asked
+    /// for and the stream was compressed (a plain stream's digest is its diff_id: the
+    /// caller hashes the stored bytes).
+    pub diff_id: Option<String>,
     /// `tar`, `tar+gzip` or `tar+zstd`.
     pub compression: &'static str,
+    /// Files whose content was left in the layer to be read on request: path, offset
+    /// of the data in the (plain) layer, size. See [`WalkOptions::defer`].
+    pub deferred: Vec<(String, u64, u64)>,
+}
+
+/// What a layer walk keeps.
+#[derive(Clone, Copy)]
+pub struct WalkOptions<'a> {
+    /// Regular files whose content is read into the entries.
+    pub wanted: Wanted<'a>,
+    /// Regular files whose content is not read but whose place in a plain layer is
+    /// recorded ([`LayerEntries::deferred`]), to read later only if still needed; in a
+    /// compressed layer (which cannot be read out of order) they count as wanted.
+    pub defer: Option<Wanted<'a>>,
+    /// Bounds.
+    pub limits: &'a Limits,
+    /// Whether to hash a compressed layer's tar ([`LayerEntries::diff_id`]).
+    pub diff_id: bool,
 }
 
 /// Budgets shared by the layers of one image.
@@ -55,7 +73,7 @@ pub struct Budget {
 /// A reader that hashes and counts what passes through, and fails past a limit.
 struct Meter<R> {
     inner: R,
-    hash: BackgroundHash,
+    hash: Option<BackgroundHash>,
     count: u64,
     limit: u64,
 }
@@ -70,45 +88,10 @@ impl<R: Read> Read for Meter<R> {
                 self.limit
             )));
         }
-        if let Some(chunk) = buf.get(..n) {
-            self.hash.update(chunk);
+        if let (Some(hash), Some(chunk)) = (&mut self.hash, buf.get(..n)) {
+            hash.update(chunk);
         }
         Ok(n)
-    }
-}
-
-/// A buffered reader that hashes the bytes its consumer consumes (the stored blob under a
-/// decompressor).
-struct HashedBufRead<B> {
-    inner: B,
-    hash: BackgroundHash,
-}
-
-impl<B: BufRead> Read for HashedBufRead<B> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let available = self.inner.fill_buf()?;
-        let n = available.len().min(buf.len());
-        if let (Some(to), Some(from)) = (buf.get_mut(..n), available.get(..n)) {
-            to.copy_from_slice(from);
-        }
-        self.consume(n);
-        Ok(n)
-    }
-}
-
-impl<B: BufRead> BufRead for HashedBufRead<B> {
-    fn fill_buf(&mut self) -> io::Result<&[u8]> {
-        self.inner.fill_buf()
-    }
-
-    fn consume(&mut self, amount: usize) {
-        // The buffer is not refilled before `consume`: this returns the bytes being consumed.
-        if let Ok(buffered) = self.inner.fill_buf()
-            && let Some(chunk) = buffered.get(..amount)
-        {
-            self.hash.update(chunk);
-        }
-        self.inner.consume(amount);
     }
 }
 
@@ -243,81 +226,238 @@ pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
 const GZIP: &[u8] = &[0x1f, 0x8b];
 const ZSTD: &[u8] = &[0x28, 0xb5, 0x2f, 0xfd];
 
-/// Walks one layer. `reader` is the layer blob as stored; errors (truncation,
-/// corruption, limits) are returned as text for the caller to attach the layer name.
+/// Walks one layer streamed as stored (plain, gzip or zstd, sniffed by magic bytes).
+/// Errors (truncation, corruption, limits) are returned as text for the caller to attach
+/// the layer name.
 ///
-/// Both digests are verified by the caller from what this computes: the blob digest over
-/// the stored bytes and the diff_id over the decompressed tar (for an uncompressed layer
-/// they are the same bytes, hashed once). Big streams are hashed on helper threads.
+/// With `diff_id`, the decompressed tar of a compressed layer is hashed (on a helper
+/// thread past the first MiB, overlapping the walk) into [`LayerEntries::diff_id`]. The
+/// stored bytes are not hashed here: the caller verifies them against the digest that
+/// names them, which for a plain layer is its diff_id.
 pub fn walk_layer<R: Read>(
     reader: R,
-    wanted: Wanted<'_>,
-    limits: &Limits,
+    options: &WalkOptions<'_>,
     budget: &Budget,
 ) -> Result<LayerEntries, String> {
-    let mut buffered = BufReader::with_capacity(64 * 1024, reader);
-    let magic = buffered.fill_buf().map_err(|e| e.to_string())?.to_vec();
-    let mut out = LayerEntries::default();
-    if magic.starts_with(GZIP) || magic.starts_with(ZSTD) {
-        let mut stored = HashedBufRead {
-            inner: buffered,
-            hash: BackgroundHash::new(),
-        };
-        let decoder: Box<dyn Read + '_> = if magic.starts_with(GZIP) {
-            out.compression = "tar+gzip";
-            Box::new(flate2::bufread::MultiGzDecoder::new(&mut stored))
-        } else {
-            out.compression = "tar+zstd";
-            // Every frame, not only the first (`pzstd`, concatenated `.zst` files).
-            Box::new(crate::zstd::ZstdFrames::new(&mut stored))
-        };
-        out.diff_id = walk_stream(decoder, wanted, limits, budget, &mut out)?;
-        // Bytes after the compressed stream still belong to the blob and its digest.
-        io::copy(&mut stored, &mut io::sink()).map_err(|e| e.to_string())?;
-        out.digest = stored.hash.finish()?;
-    } else if magic.starts_with(b"BZh") || magic.starts_with(&[0xfd, b'7', b'z', b'X', b'Z']) {
-        return Err("bzip2 and xz layers are not supported".into());
-    } else {
-        out.compression = "tar";
-        out.diff_id = walk_stream(buffered, wanted, limits, budget, &mut out)?;
-        out.digest.clone_from(&out.diff_id);
+    let mut buffered = BufReader::with_capacity(STORED_BUFFER, reader);
+    let compression = sniff(buffered.fill_buf().map_err(|e| e.to_string())?)?;
+    walk_decoded(decode(compression, buffered), compression, options, budget)
+}
+
+/// Walks one layer from a seekable reader of `size` stored bytes. A plain tar is
+/// walked by seeking over the data of members whose content is not wanted, so only
+/// headers and wanted files are read. A compressed layer is streamed as by
+/// [`walk_layer`]; from [`DECODE_AHEAD_FROM`] stored bytes it is decompressed on a
+/// thread of its own, ahead of the walk, so the tar walk does not add to the
+/// decompression.
+pub fn walk_layer_seekable<R: Read + Seek + Send>(
+    mut reader: R,
+    size: u64,
+    options: &WalkOptions<'_>,
+    budget: &Budget,
+) -> Result<LayerEntries, String> {
+    let mut magic = Vec::with_capacity(8);
+    (&mut reader)
+        .take(8)
+        .read_to_end(&mut magic)
+        .map_err(|e| e.to_string())?;
+    reader.seek(SeekFrom::Start(0)).map_err(|e| e.to_string())?;
+    let compression = sniff(&magic)?;
+    if compression != "tar" {
+        if size < DECODE_AHEAD_FROM {
+            return walk_layer(reader, options, budget);
+        }
+        return std::thread::scope(|scope| {
+            let decoded = DecodeAhead::spawn(scope, compression, reader);
+            walk_decoded(decoded, compression, options, budget)
+        });
     }
+    if size > options.limits.max_layer_bytes {
+        return Err(format!(
+            "decompressed size exceeds the limit of {} bytes",
+            options.limits.max_layer_bytes
+        ));
+    }
+    let mut out = LayerEntries {
+        compression,
+        ..LayerEntries::default()
+    };
+    let mut archive = tar::Archive::new(reader);
+    let entries = archive.entries_with_seek().map_err(|e| e.to_string())?;
+    walk_entries(entries, options, true, budget, &mut out)?;
     Ok(out)
 }
 
-/// Walks the decompressed tar stream; returns its `sha256:<hex>` (the diff_id).
+/// The read buffer over a stored (compressed) stream.
+const STORED_BUFFER: usize = 64 * 1024;
+/// Stored layers from this size up are decompressed ahead of the walk on their own thread.
+pub const DECODE_AHEAD_FROM: u64 = 1 << 20;
+/// Decompressed bytes per message from the decompressing thread.
+const DECODED_CHUNK: usize = 256 * 1024;
+/// Chunks in flight (bounds the memory a layer's read-ahead takes: ~1.5 MiB).
+const DECODED_IN_FLIGHT: usize = 4;
+
+/// The decompressor of a stored stream.
+fn decode<'r, B: BufRead + 'r>(compression: &str, stored: B) -> Box<dyn Read + 'r> {
+    match compression {
+        "tar+gzip" => Box::new(flate2::bufread::MultiGzDecoder::new(stored)),
+        // Every frame, not only the first (`pzstd`, concatenated `.zst` files).
+        "tar+zstd" => Box::new(crate::zstd::ZstdFrames::new(stored)),
+        _ => Box::new(stored),
+    }
+}
+
+/// The decompressed stream of a layer, produced by a thread of its own in
+/// [`DECODED_CHUNK`] pieces over a bounded channel. Dropping it stops the thread.
+struct DecodeAhead {
+    chunks: mpsc::Receiver<Result<(Vec<u8>, usize), String>>,
+    recycle: mpsc::Sender<Vec<u8>>,
+    current: Vec<u8>,
+    pos: usize,
+    len: usize,
+}
+
+impl DecodeAhead {
+    fn spawn<'scope, R: Read + Send + 'scope>(
+        scope: &'scope std::thread::Scope<'scope, '_>,
+        compression: &'static str,
+        stored: R,
+    ) -> DecodeAhead {
+        let (tx, chunks) = mpsc::sync_channel(DECODED_IN_FLIGHT);
+        let (recycle, recycled) = mpsc::channel::<Vec<u8>>();
+        scope.spawn(move || {
+            let mut decoder = decode(compression, BufReader::with_capacity(STORED_BUFFER, stored));
+            loop {
+                let mut buf = recycled
+                    .try_recv()
+                    .unwrap_or_else(|_| vec![0u8; DECODED_CHUNK]);
+                let mut n = 0;
+                while let Some(room) = buf.get_mut(n..).filter(|r| !r.is_empty()) {
+                    match decoder.read(room) {
+                        Ok(0) => break,
+                        Ok(k) => n += k,
+                        Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                        Err(e) => {
+                            let _ = tx.send(Err(e.to_string()));
+                            return;
+                        }
+                    }
+                }
+                // The walk stopped (an error, or the end of the tar): so does the thread.
+                if n == 0 || tx.send(Ok((buf, n))).is_err() || n < DECODED_CHUNK {
+                    return;
+                }
+            }
+        });
+        DecodeAhead {
+            chunks,
+            recycle,
+            current: Vec::new(),
+            pos: 0,
+            len: 0,
+        }
+    }
+}
+
+impl Read for DecodeAhead {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        if self.pos == self.len {
+            match self.chunks.recv() {
+                Ok(Ok((buf, len))) => {
+                    let done = std::mem::replace(&mut self.current, buf);
+                    if !done.is_empty() {
+                        let _ = self.recycle.send(done);
+                    }
+                    self.pos = 0;
+                    self.len = len;
+                }
+                Ok(Err(e)) => return Err(io::Error::other(e)),
+                // The stream ended.
+                Err(_) => return Ok(0),
+            }
+        }
+        let available = self.current.get(self.pos..self.len).unwrap_or_default();
+        let n = available.len().min(out.len());
+        if let (Some(to), Some(from)) = (out.get_mut(..n), available.get(..n)) {
+            to.copy_from_slice(from);
+        }
+        self.pos += n;
+        Ok(n)
+    }
+}
+
+/// Walks a decompressed layer stream.
+fn walk_decoded<R: Read>(
+    decoded: R,
+    compression: &'static str,
+    options: &WalkOptions<'_>,
+    budget: &Budget,
+) -> Result<LayerEntries, String> {
+    let mut out = LayerEntries {
+        compression,
+        ..LayerEntries::default()
+    };
+    let hash = options.diff_id && compression != "tar";
+    out.diff_id = walk_stream(decoded, options, budget, hash, &mut out)?;
+    Ok(out)
+}
+
+/// The compression of a stored layer from its first bytes: `tar`, `tar+gzip` or `tar+zstd`.
+pub(crate) fn sniff(magic: &[u8]) -> Result<&'static str, String> {
+    if magic.starts_with(GZIP) {
+        Ok("tar+gzip")
+    } else if magic.starts_with(ZSTD) {
+        Ok("tar+zstd")
+    } else if magic.starts_with(b"BZh") || magic.starts_with(&[0xfd, b'7', b'z', b'X', b'Z']) {
+        Err("bzip2 and xz layers are not supported".into())
+    } else {
+        Ok("tar")
+    }
+}
+
+/// Walks the decompressed tar stream; returns its `sha256:<hex>` (the diff_id) when
+/// `hash` is set.
 fn walk_stream<R: Read>(
     decoder: R,
-    wanted: Wanted<'_>,
-    limits: &Limits,
+    options: &WalkOptions<'_>,
     budget: &Budget,
+    hash: bool,
     out: &mut LayerEntries,
-) -> Result<String, String> {
+) -> Result<Option<String>, String> {
     let mut plain = Meter {
         inner: decoder,
-        hash: BackgroundHash::new(),
+        hash: hash.then(BackgroundHash::new),
         count: 0,
-        limit: limits.max_layer_bytes,
+        limit: options.limits.max_layer_bytes,
     };
-    walk_tar(&mut plain, wanted, limits, budget, out)?;
+    {
+        let mut archive = tar::Archive::new(&mut plain);
+        let entries = archive.entries().map_err(|e| e.to_string())?;
+        walk_entries(entries, options, false, budget, out)?;
+    }
+    if plain.hash.is_none() {
+        return Ok(None);
+    }
     // Hash what follows the end-of-archive blocks too, so the diff_id covers the whole stream.
     io::copy(&mut plain, &mut io::sink()).map_err(|e| e.to_string())?;
     let Meter { hash, inner, .. } = plain;
     drop(inner);
-    hash.finish()
+    hash.map(BackgroundHash::finish).transpose()
 }
 
-fn walk_tar<R: Read>(
-    reader: R,
-    wanted: Wanted<'_>,
-    limits: &Limits,
+/// Walks the members of a layer tar. `seekable`: the data of a member can be read later
+/// at its offset, so files to defer are recorded instead of read.
+fn walk_entries<R: Read>(
+    entries: tar::Entries<'_, R>,
+    options: &WalkOptions<'_>,
+    seekable: bool,
     budget: &Budget,
     out: &mut LayerEntries,
 ) -> Result<(), String> {
-    let mut archive = tar::Archive::new(reader);
+    let (wanted, limits) = (options.wanted, options.limits);
     let mut clamped = 0usize;
     let mut skipped_big = 0usize;
-    for item in archive.entries().map_err(|e| e.to_string())? {
+    for item in entries {
         let mut entry = item.map_err(|e| format!("reading tar: {e}"))?;
         if budget.entries.fetch_add(1, Ordering::Relaxed) >= limits.max_entries {
             return Err(format!(
@@ -373,7 +513,13 @@ fn walk_tar<R: Read>(
             0
         };
         let mut content = None;
-        if kind == EntryKind::File && wanted(&path, size) {
+        // A sparse member's stored data is not the file: it is never deferred.
+        let sparse = header.entry_type() == tar::EntryType::GNUSparse;
+        let defer = kind == EntryKind::File && options.defer.is_some_and(|d| d(&path, size));
+        if defer && seekable && !sparse {
+            out.deferred
+                .push((path.clone(), entry.raw_file_position(), size));
+        } else if kind == EntryKind::File && (defer || wanted(&path, size)) {
             if size > limits.max_kept_file {
                 skipped_big += 1;
                 out.warnings.push(format!(
@@ -464,7 +610,14 @@ pub fn apply_layer(tree: &mut FileTree, layer: usize, entries: LayerEntries) {
 pub fn walk_layer_bytes(bytes: &[u8]) -> Result<FileTree, String> {
     let limits = Limits::default();
     let budget = Budget::default();
-    let entries = walk_layer(bytes, &|_, _| true, &limits, &budget)?;
+    let size = bytes.len() as u64;
+    let options = WalkOptions {
+        wanted: &|_, _| true,
+        defer: None,
+        limits: &limits,
+        diff_id: true,
+    };
+    let entries = walk_layer_seekable(io::Cursor::new(bytes), size, &options, &budget)?;
     let mut tree = FileTree::new();
     apply_layer(&mut tree, 0, entries);
     Ok(tree)
@@ -529,24 +682,141 @@ mod tests {
         builder.into_inner().expect("tar")
     }
 
+    fn all(limits: &Limits, diff_id: bool) -> WalkOptions<'_> {
+        WalkOptions {
+            wanted: &|_, _| true,
+            defer: None,
+            limits,
+            diff_id,
+        }
+    }
+
     #[test]
-    fn big_layers_get_their_digest_and_diff_id_plain_and_gzip() {
+    fn a_compressed_layer_gets_its_diff_id_only_when_asked() {
         let tar = layer_tar(&noise(5 << 20));
         let limits = Limits::default();
-        let plain = walk_layer(tar.as_slice(), &|_, _| false, &limits, &Budget::default())
-            .expect("plain layer");
-        assert_eq!(plain.diff_id, sha(&tar));
-        assert_eq!(plain.digest, plain.diff_id);
-        assert_eq!(plain.compression, "tar");
+        for (name, stored) in [
+            ("gzip", {
+                let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+                gz.write_all(&tar).expect("gzip");
+                gz.finish().expect("gzip")
+            }),
+            ("plain", tar.clone()),
+        ] {
+            for asked in [false, true] {
+                let walked =
+                    walk_layer(stored.as_slice(), &all(&limits, asked), &Budget::default())
+                        .expect(name);
+                assert_eq!(walked.entries.len(), 1, "{name}");
+                // A plain layer's diff_id is its stored digest: the caller computes it.
+                let want = (asked && name == "gzip").then(|| sha(&tar));
+                assert_eq!(walked.diff_id, want, "{name}, asked {asked}");
+            }
+        }
+    }
 
-        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-        gz.write_all(&tar).expect("gzip");
-        let gz = gz.finish().expect("gzip");
-        let walked = walk_layer(gz.as_slice(), &|_, _| true, &limits, &Budget::default())
-            .expect("gzip layer");
-        assert_eq!(walked.diff_id, sha(&tar));
-        assert_eq!(walked.digest, sha(&gz));
-        assert_eq!(walked.compression, "tar+gzip");
-        assert_eq!(walked.entries.len(), 1);
+    /// A seekable reader that counts the bytes handed out, to show what the walk skips.
+    struct CountingCursor {
+        inner: io::Cursor<Vec<u8>>,
+        read: u64,
+    }
+
+    impl Read for CountingCursor {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let n = self.inner.read(buf)?;
+            self.read += n as u64;
+            Ok(n)
+        }
+    }
+
+    impl Seek for CountingCursor {
+        fn seek(&mut self, pos: SeekFrom) -> io::Result<u64> {
+            self.inner.seek(pos)
+        }
+    }
+
+    #[test]
+    fn a_plain_layer_is_walked_by_seeking_over_unwanted_data() {
+        let mut builder = tar::Builder::new(Vec::new());
+        for (path, content) in [
+            ("big/blob", noise(3 << 20)),
+            ("etc/wanted", b"kept content".to_vec()),
+            ("big/other", noise(1 << 20)),
+        ] {
+            let mut header = tar::Header::new_gnu();
+            header.set_size(content.len() as u64);
+            header.set_mode(0o644);
+            header.set_entry_type(tar::EntryType::Regular);
+            builder
+                .append_data(&mut header, path, content.as_slice())
+                .expect("append");
+        }
+        let tar = builder.into_inner().expect("tar");
+        let size = tar.len() as u64;
+        let mut reader = CountingCursor {
+            inner: io::Cursor::new(tar),
+            read: 0,
+        };
+        let wanted = |p: &str, _: u64| p == "/etc/wanted";
+        let limits = Limits::default();
+        let options = WalkOptions {
+            wanted: &wanted,
+            defer: None,
+            limits: &limits,
+            diff_id: true,
+        };
+        let walked = walk_layer_seekable(&mut reader, size, &options, &Budget::default())
+            .expect("plain layer");
+        let paths: Vec<(&str, u64, bool)> = walked
+            .entries
+            .iter()
+            .map(|e| (e.path.as_str(), e.entry.size, e.entry.content.is_some()))
+            .collect();
+        assert_eq!(
+            paths,
+            [
+                ("/big/blob", 3 << 20, false),
+                ("/etc/wanted", 12, true),
+                ("/big/other", 1 << 20, false)
+            ]
+        );
+        assert_eq!(walked.compression, "tar");
+        assert!(
+            reader.read < 64 * 1024,
+            "read {} of {size} bytes: the unwanted data is skipped",
+            reader.read
+        );
+        // Declared larger than the stream: a truncated layer is an error, not an early end.
+        let mut cut = io::Cursor::new(reader.inner.into_inner());
+        cut.get_mut().truncate(2 << 20);
+        let truncated = RegionLike(cut);
+        let err = walk_layer_seekable(truncated, 2 << 20, &options, &Budget::default())
+            .expect_err("truncated layer");
+        assert!(
+            err.contains("truncated")
+                || err.contains("unexpected EOF")
+                || err.contains("failed to"),
+            "{err}"
+        );
+    }
+
+    /// A cursor that refuses to seek past its end, as the store's region readers do.
+    struct RegionLike(io::Cursor<Vec<u8>>);
+
+    impl Read for RegionLike {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            self.0.read(buf)
+        }
+    }
+
+    impl Seek for RegionLike {
+        fn seek(&mut self, pos: SeekFrom) -> io::Result<u64> {
+            let end = self.0.get_ref().len() as u64;
+            let at = self.0.seek(pos)?;
+            if at > end {
+                return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "truncated"));
+            }
+            Ok(at)
+        }
     }
 }

@@ -89,6 +89,8 @@ fn docker_save_of_an_imported_busybox() {
             platform: None,
             limits: Limits::default(),
             progress: None,
+            verify: dockward_oci::Verify::default(),
+            defer: None,
         },
     )
     .unwrap();

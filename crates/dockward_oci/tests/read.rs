@@ -5,7 +5,9 @@ mod common;
 use std::io::Write;
 
 use common::*;
-use dockward_oci::{EntryKind, Limits, OciError, Platform, ReadOptions, Source, detect, read};
+use dockward_oci::{
+    EntryKind, Limits, OciError, Platform, ReadOptions, Source, Verify, detect, read,
+};
 
 fn all(_: &str, _: u64) -> bool {
     true
@@ -17,6 +19,8 @@ fn opts() -> ReadOptions<'static> {
         platform: None,
         limits: Limits::default(),
         progress: None,
+        verify: dockward_oci::Verify::default(),
+        defer: None,
     }
 }
 
@@ -87,7 +91,8 @@ fn docker_archive_whiteouts_and_opaque_dirs() {
     docker_archive(&path, &[plain(base), plain(upper)]);
     let source = detect(&path).unwrap();
     assert_eq!(source, Source::DockerArchive(path.clone()));
-    let image = read(&source, &opts()).unwrap();
+    // Verifying: the plain layers match their config diff_ids, or the read would fail.
+    let image = read(&source, &verifying()).unwrap();
     let f = &image.files;
     assert!(f.get("/app/a").is_none(), "whiteout removes the lower file");
     assert_eq!(content(&image, "/app/b").as_deref(), Some("b"));
@@ -126,10 +131,9 @@ fn docker_archive_whiteouts_and_opaque_dirs() {
     assert_eq!(image.config.repo_tags, ["test:latest"]);
     assert_eq!(image.layers.len(), 2);
     assert_eq!(image.layers[1].created_by.as_deref(), Some("step 1"));
-    assert!(
-        !image.warnings.iter().any(|w| w.contains("diff_id")),
-        "computed diff_ids match: {:?}",
-        image.warnings
+    assert_eq!(
+        image.layers[0].diff_id.as_deref(),
+        Some(image.layers[0].digest.as_str())
     );
 }
 
@@ -392,6 +396,22 @@ fn truncated_layer_names_the_layer() {
         matches!(&err, OciError::Layer { index: 1, name, .. } if name == "l1/layer.tar"),
         "{err}"
     );
+    // A plain layer cut inside a member's data the walk does not want (so it seeks over
+    // it): the seek past the end is the error, not a quiet end of the layer.
+    let mut cut = plain(layer(&[M::File("data", &big), M::File("after", b"x")]));
+    cut.stored.truncate(cut.stored.len() / 2);
+    let path = dir.path().join("plain.tar");
+    docker_archive(&path, &[plain(layer(&[M::File("fine", b"1")])), cut]);
+    let skip_data = |p: &str, _: u64| p != "/data";
+    let options = ReadOptions {
+        wanted: &skip_data,
+        ..opts()
+    };
+    let err = read(&detect(&path).unwrap(), &options).unwrap_err();
+    assert!(
+        matches!(&err, OciError::Layer { index: 1, reason, .. } if reason.contains("truncated")),
+        "{err}"
+    );
 }
 
 #[test]
@@ -496,6 +516,8 @@ fn rootfs_directory_does_not_follow_symlinks() {
         platform: None,
         limits: Limits::default(),
         progress: None,
+        verify: dockward_oci::Verify::default(),
+        defer: None,
     };
     let image = read(&detect(root).unwrap(), &options).unwrap();
     assert_eq!(
@@ -606,7 +628,8 @@ fn zstd_layer_with_several_frames_and_skippable_frames() {
     let n = layers.len();
     let path = dir.path().join("image.tar");
     docker_archive(&path, &layers);
-    let image = read(&detect(&path).unwrap(), &opts()).unwrap();
+    // Verifying: the diff_id is computed over every frame and matches the config.
+    let image = read(&detect(&path).unwrap(), &verifying()).unwrap();
     assert_eq!(content(&image, "/first").as_deref(), Some("in frame one"));
     assert_eq!(
         content(&image, "/last").as_deref(),
@@ -621,4 +644,184 @@ fn zstd_layer_with_several_frames_and_skippable_frames() {
             Some("made by the zstd tool")
         );
     }
+}
+
+fn verifying() -> ReadOptions<'static> {
+    ReadOptions {
+        verify: Verify::Layers,
+        ..opts()
+    }
+}
+
+/// The digest error of a read, as (what, expected, actual).
+fn digest_error(result: Result<dockward_oci::Image, OciError>) -> (String, String, String) {
+    match result {
+        Err(OciError::Digest {
+            what,
+            expected,
+            actual,
+            ..
+        }) => (what.to_owned(), expected, actual),
+        other => panic!("expected a digest error, got {other:?}"),
+    }
+}
+
+/// By default layers are not hashed: digests and diff_ids are reported as the manifest
+/// and config state them. With `Verify::Layers` a compressed blob is checked against its
+/// manifest digest and its tar against the config's diff_id, a plain layer against the
+/// config's diff_id, and a mismatch fails the read.
+#[test]
+fn layer_digests_are_checked_when_asked_and_a_mismatch_fails() {
+    let real = layer(&[M::File("etc/os-release", b"ID=real\n")]);
+    let claimed = layer(&[M::File("etc/os-release", b"ID=claimed\n")]);
+    let dir = tempfile::tempdir().unwrap();
+
+    // OCI: the blob digest is right, the config's diff_id is not.
+    let oci = dir.path().join("oci");
+    let lying = Blob {
+        stored: gzip(&real),
+        tar: claimed.clone(),
+        media_type: "application/vnd.oci.image.layer.v1.tar+gzip",
+    };
+    let desc = oci_image(&oci, "amd64", &[lying]);
+    oci_index(&oci, &[desc]);
+    let image = read(&detect(&oci).unwrap(), &opts()).unwrap();
+    assert_eq!(image.warnings, Vec::<String>::new());
+    assert_eq!(
+        image.layers[0].diff_id.as_deref(),
+        Some(sha(&claimed).as_str())
+    );
+    assert_eq!(image.layers[0].digest, sha(&gzip(&real)));
+    assert_eq!(
+        digest_error(read(&detect(&oci).unwrap(), &verifying())),
+        ("diff_id".to_owned(), sha(&claimed), sha(&real))
+    );
+
+    // OCI: a blob replaced after the manifest was written.
+    let blob = oci
+        .join("blobs/sha256")
+        .join(sha(&gzip(&real)).trim_start_matches("sha256:"));
+    std::fs::write(&blob, gzip(&claimed)).unwrap();
+    let image = read(&detect(&oci).unwrap(), &opts()).unwrap();
+    assert_eq!(
+        content(&image, "/etc/os-release").as_deref(),
+        Some("ID=claimed\n")
+    );
+    let err = read(&detect(&oci).unwrap(), &verifying()).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "layer 0 (blobs/sha256/{}): blob digest is {}, but {} was expected",
+            sha(&gzip(&real)).trim_start_matches("sha256:"),
+            sha(&gzip(&claimed)),
+            sha(&gzip(&real)),
+        )
+    );
+
+    // docker-save: a plain layer is named by its config diff_id.
+    let archive = dir.path().join("image.tar");
+    docker_archive(
+        &archive,
+        &[Blob {
+            stored: real.clone(),
+            tar: claimed.clone(),
+            media_type: "application/vnd.oci.image.layer.v1.tar",
+        }],
+    );
+    let image = read(&detect(&archive).unwrap(), &opts()).unwrap();
+    assert_eq!(
+        image.layers[0].diff_id.as_deref(),
+        Some(sha(&claimed).as_str())
+    );
+    assert_eq!(image.layers[0].digest, sha(&claimed));
+    assert_eq!(
+        digest_error(read(&detect(&archive).unwrap(), &verifying())),
+        ("diff_id".to_owned(), sha(&claimed), sha(&real))
+    );
+
+    // docker-save with a gzip layer.tar: nothing names the stored bytes, so they are
+    // hashed to name the layer even when not verifying.
+    let archive = dir.path().join("gzip.tar");
+    docker_archive(&archive, &[gz(real.clone())]);
+    for options in [opts(), verifying()] {
+        let image = read(&detect(&archive).unwrap(), &options).unwrap();
+        assert_eq!(image.layers[0].digest, sha(&gzip(&real)));
+        assert_eq!(
+            image.layers[0].diff_id.as_deref(),
+            Some(sha(&real).as_str())
+        );
+    }
+}
+
+/// Files to defer are left in a plain layer (their place recorded) and read by
+/// `load_deferred` only if still in the merged tree as their layer wrote them and the
+/// caller keeps them; in a compressed layer they are read with the walk.
+#[test]
+fn deferred_files_are_read_on_request_from_plain_layers_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = layer(&[
+        M::File("usr/bin/owned", b"owned by a package"),
+        M::File("usr/local/bin/tool", b"a Go binary, say"),
+        M::File("usr/local/bin/replaced", b"old"),
+        M::Hardlink("usr/local/bin/alias", "usr/local/bin/tool"),
+        M::File("etc/os-release", b"ID=test\n"),
+    ]);
+    let upper = layer(&[M::File("usr/local/bin/replaced", b"new")]);
+    let compressed = layer(&[M::File("usr/local/bin/zipped", b"in a gzip layer")]);
+    let path = dir.path().join("image.tar");
+    docker_archive(&path, &[plain(base), plain(upper), gz(compressed)]);
+    let bins = |p: &str, _: u64| p.contains("/bin/");
+    let options = ReadOptions {
+        defer: Some(&bins),
+        ..opts()
+    };
+    let mut image = read(&detect(&path).unwrap(), &options).unwrap();
+    assert_eq!(
+        content(&image, "/etc/os-release").as_deref(),
+        Some("ID=test\n")
+    );
+    for deferred in [
+        "/usr/bin/owned",
+        "/usr/local/bin/tool",
+        "/usr/local/bin/replaced",
+    ] {
+        assert_eq!(
+            content(&image, deferred),
+            None,
+            "{deferred} is not read yet"
+        );
+    }
+    assert_eq!(
+        content(&image, "/usr/local/bin/zipped").as_deref(),
+        Some("in a gzip layer"),
+        "a compressed layer cannot be read later"
+    );
+    let asked = std::sync::Mutex::new(Vec::new());
+    let keep = |p: &str, _: u64| {
+        asked.lock().unwrap().push(p.to_owned());
+        p != "/usr/bin/owned"
+    };
+    assert_eq!(image.load_deferred(&keep).unwrap(), 2);
+    assert_eq!(content(&image, "/usr/bin/owned"), None);
+    assert_eq!(
+        content(&image, "/usr/local/bin/tool").as_deref(),
+        Some("a Go binary, say")
+    );
+    assert_eq!(
+        content(&image, "/usr/local/bin/replaced").as_deref(),
+        Some("new")
+    );
+    let mut asked = asked.into_inner().unwrap();
+    asked.sort();
+    // The lower `replaced` is not offered: a later layer replaced it.
+    assert_eq!(
+        asked,
+        [
+            "/usr/bin/owned",
+            "/usr/local/bin/replaced",
+            "/usr/local/bin/tool"
+        ]
+    );
+    // Deferred files are offered once.
+    assert_eq!(image.load_deferred(&|_, _| true).unwrap(), 0);
 }

@@ -1,6 +1,8 @@
 //! Package catalogers over an image's merged file tree, and the SBOM writers.
 //!
-//! [`wanted`] tells an image reader which files' content the catalogers need; [`catalog`]
+//! [`wanted`] tells an image reader which files' content the catalogers need (of which
+//! the [`executable_candidate`]s may be read later, once [`owned_files`] has ruled out
+//! those OS packages own); [`catalog`]
 //! turns the resulting [`FileTree`] into a [`Catalog`]: the OS, the packages (OS packages
 //! from dpkg/apk/rpm databases, language packages from Python, npm, Go and Rust binaries,
 //! Cargo.lock, Java archives, gemspecs and Composer), and warnings about input that could not
@@ -15,7 +17,7 @@ mod spdx;
 use dockward_oci::tree::FileTree;
 use dockward_vuln::ecosystem::Ecosystem;
 
-pub use catalog::wanted;
+pub use catalog::{executable_candidate, owned_files, wanted};
 pub use cyclonedx::cyclonedx;
 pub use spdx::spdx;
 

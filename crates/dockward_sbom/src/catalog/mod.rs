@@ -14,7 +14,7 @@ mod python;
 mod rpm;
 mod rust;
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use dockward_oci::tree::{EntryKind, FileTree};
 use dockward_vuln::ecosystem::Ecosystem;
@@ -194,6 +194,51 @@ impl Ctx<'_> {
     }
 }
 
+/// Executables whose content is read only to find Go buildinfo or cargo-auditable data:
+/// a reader may leave them in the image until [`owned_files`] says which are not OS
+/// packages' files (see `dockward_oci::ReadOptions::defer`).
+pub fn executable_candidate(path: &str, size: u64) -> bool {
+    binary_candidate(path, size)
+}
+
+/// The files OS packages own (dpkg lists and md5sums, apk and rpm databases), each both as
+/// the package lists it and as it lies in the tree after directory symlinks (`/bin/ls`
+/// is `/usr/bin/ls` in a merged-/usr image). Needs only the OS databases' content.
+pub fn owned_files(tree: &FileTree) -> HashSet<String> {
+    let os = os::detect(tree);
+    let mut ctx = Ctx {
+        tree,
+        os: os.as_ref(),
+        warnings: Vec::new(),
+        owned: HashSet::new(),
+    };
+    os_packages(&mut ctx);
+    ctx.owned
+}
+
+/// Runs the OS catalogers; fills `ctx.owned`, adding the paths as resolved in the tree.
+fn os_packages(ctx: &mut Ctx<'_>) -> Vec<Found> {
+    let mut found = Vec::new();
+    found.extend(dpkg::catalog(ctx));
+    found.extend(apk::catalog(ctx));
+    found.extend(rpm::catalog(ctx));
+    let mut resolved_dirs: HashMap<&str, Option<String>> = HashMap::new();
+    let mut extra = Vec::new();
+    for path in &ctx.owned {
+        let Some((dir, name)) = path.rsplit_once('/') else {
+            continue;
+        };
+        let real = resolved_dirs
+            .entry(dir)
+            .or_insert_with(|| ctx.tree.resolve(dir).filter(|r| r != dir));
+        if let Some(real) = real {
+            extra.push(format!("{}/{name}", real.trim_end_matches('/')));
+        }
+    }
+    ctx.owned.extend(extra);
+    found
+}
+
 pub(crate) fn run(tree: &FileTree) -> Catalog {
     let os = os::detect(tree);
     let mut ctx = Ctx {
@@ -202,10 +247,7 @@ pub(crate) fn run(tree: &FileTree) -> Catalog {
         warnings: Vec::new(),
         owned: HashSet::new(),
     };
-    let mut os_found = Vec::new();
-    os_found.extend(dpkg::catalog(&mut ctx));
-    os_found.extend(apk::catalog(&mut ctx));
-    os_found.extend(rpm::catalog(&mut ctx));
+    let os_found = os_packages(&mut ctx);
 
     let mut lang = Vec::new();
     for (path, entry) in tree.iter() {
