@@ -41,24 +41,59 @@ impl Store {
     /// Indexes a tar file: one pass, seeking over member data.
     pub fn index_tar(path: &Path) -> Result<Store, OciError> {
         let file = File::open(path).map_err(|e| OciError::io(path, e))?;
+        let file_len = file.metadata().map_err(|e| OciError::io(path, e))?.len();
         let mut archive = tar::Archive::new(BufReader::new(file));
-        let not_tar = |e: std::io::Error| OciError::NotAnImage {
+        let not_an_image = |reason: String| OciError::NotAnImage {
             path: path.to_owned(),
-            reason: format!("not a readable tar archive: {e}"),
+            reason,
+        };
+        // The tar crate's messages quote the raw header bytes: keep only printable text.
+        let not_tar = |read: usize, last: &str, e: &io::Error| {
+            let detail: String = e
+                .to_string()
+                .chars()
+                .take_while(|c| c.is_ascii_graphic() || *c == ' ')
+                .take(80)
+                .collect();
+            not_an_image(if read == 0 {
+                format!(
+                    "not a tar archive (its first header is invalid: {})",
+                    detail.trim()
+                )
+            } else {
+                format!(
+                    "a corrupt tar header after member {read} (`{last}`): {}",
+                    detail.trim()
+                )
+            })
         };
         let mut regular: HashMap<String, Member> = HashMap::new();
         let mut links: HashMap<String, String> = HashMap::new();
-        for (n, item) in archive.entries_with_seek().map_err(not_tar)?.enumerate() {
+        let mut last = String::new();
+        let entries = archive
+            .entries_with_seek()
+            .map_err(|e| not_tar(0, &last, &e))?;
+        for (n, item) in entries.enumerate() {
             if n >= MAX_MEMBERS {
                 return Err(OciError::Limit(format!(
                     "{}: more than {MAX_MEMBERS} archive members",
                     path.display()
                 )));
             }
-            let entry = item.map_err(not_tar)?;
+            let entry = item.map_err(|e| not_tar(n, &last, &e))?;
             let (Some(name), _) = normalize(&entry.path_bytes()) else {
                 continue;
             };
+            // Seeking past the end of a file is not an error: a cut archive ends early
+            // without one, so check that each member's data is all there.
+            let end = entry.raw_file_position().saturating_add(entry.size());
+            if end > file_len {
+                return Err(not_an_image(format!(
+                    "truncated: member `{}` ends at byte {end}, past the end of the file ({file_len} bytes)",
+                    name.trim_start_matches('/')
+                )));
+            }
+            last.clone_from(&name);
             let link = entry.link_name_bytes().map(std::borrow::Cow::into_owned);
             match entry.header().entry_type() {
                 tar::EntryType::Regular | tar::EntryType::Continuous => {

@@ -439,6 +439,40 @@ fn invalid_manifest_json_is_an_error() {
         detect(&dir.path().join("junk")),
         Err(OciError::NotAnImage { .. })
     ));
+    // Random bytes: the message says what it is and quotes none of them.
+    let mut x = 0x2545_f491_4f6c_dd1d_u64;
+    let noise: Vec<u8> = (0..100_000)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x >> 24) as u8
+        })
+        .collect();
+    std::fs::write(dir.path().join("noise"), &noise).unwrap();
+    let err = detect(&dir.path().join("noise")).unwrap_err().to_string();
+    assert!(
+        err.contains("not a tar archive (its first header is invalid"),
+        "{err}"
+    );
+    assert!(
+        err.chars().all(|c| c.is_ascii_graphic() || c == ' '),
+        "{err}"
+    );
+    // An archive cut inside a member (here the layer, before manifest.json).
+    let whole = dir.path().join("whole.tar");
+    let big: Vec<u8> = (0..100_000u32).flat_map(u32::to_le_bytes).collect();
+    docker_archive(&whole, &[plain(layer(&[M::File("big", &big)]))]);
+    let bytes = std::fs::read(&whole).unwrap();
+    let cut = dir.path().join("cut.tar");
+    let keep = bytes.len() / 2;
+    std::fs::write(&cut, &bytes[..keep]).unwrap();
+    let err = detect(&cut).unwrap_err().to_string();
+    assert!(
+        err.contains("truncated: member `l0/layer.tar` ends at byte")
+            && err.contains(&format!("past the end of the file ({keep} bytes)")),
+        "{err}"
+    );
 }
 
 #[test]
