@@ -424,8 +424,11 @@ fn walk_all(
                     else {
                         break;
                     };
-                    let result = hash_region(region, &mut buf, stop, meter.map(|m| (m, i)))
-                        .map_err(|reason| layer_error(i, reason));
+                    let result = match hash_region(region, &mut buf, stop, meter.map(|m| (m, i))) {
+                        // Another layer failed: its error is the one to report.
+                        Err(reason) if reason == STOPPED => break,
+                        other => other.map_err(|reason| layer_error(i, reason)),
+                    };
                     if result.is_err() {
                         stop.store(true, Ordering::Relaxed);
                     }
@@ -542,6 +545,9 @@ fn walk_all(
 /// not add to the hashing.
 const PIPELINE_FROM: u64 = 8 << 20;
 
+/// What [`hash_region`] returns when it stopped because another layer failed.
+const STOPPED: &str = "stopped";
+
 /// Buffers in flight between the reading and the hashing thread.
 const PIPELINE_BUFFERS: usize = 3;
 
@@ -566,7 +572,7 @@ fn hash_region(
         let mut at = 0u64;
         while at < size {
             if stop.load(Ordering::Relaxed) {
-                return Err("stopped".into());
+                return Err(STOPPED.into());
             }
             let n = region.read_at(at, buf).map_err(|e| e.to_string())?;
             let Some(chunk) = buf.get(..n).filter(|c| !c.is_empty()) else {
@@ -588,7 +594,7 @@ fn hash_region(
             let mut at = 0u64;
             while at < size {
                 if stop.load(Ordering::Relaxed) {
-                    return Err("stopped".into());
+                    return Err(STOPPED.into());
                 }
                 // The hashing side hung up: it failed or stopped.
                 let Ok(mut chunk) = empty_rx.recv() else {
