@@ -5,7 +5,8 @@
 #   bench/scan-vs-trivy.sh [RUNS=7]
 #
 # Per target, the median over RUNS (after one warm-up run each, so every tool reads from the page cache) of
-# wall time, CPU time (user+sys) and peak RSS, with GNU time:
+# wall time, CPU time (user+sys) and peak RSS, with bench/timed.py (GNU time for CPU and RSS, the wall time to
+# the microsecond: GNU time's 10 ms is too coarse for the archive's ~40 ms runs):
 # - dockward sbom:  `dockward sbom -f cyclonedx TARGET` (package listing, like Trivy's; layers not hashed,
 #                   as Trivy does not), and with `--verify-layers` (every blob digest and diff_id checked)
 # - dockward scan:  `dockward scan -f json --fail-on none TARGET` against a DB imported from ../shared/data/osv
@@ -25,9 +26,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-7}
+[ -x /usr/bin/time ] || { echo "GNU time not found: apt-get install time" >&2; exit 2; }
 out=bench/out/scan
 mkdir -p "$out"
-[ -x /usr/bin/time ] || { echo "GNU time not found: apt-get install time" >&2; exit 2; }
 # shellcheck source=bench/trivy-env.sh
 . bench/trivy-env.sh
 
@@ -100,7 +101,7 @@ for i in "${!cases[@]}"; do : > "$out/times.$i"; done
 for round in $(seq 0 "$runs"); do # round 0 warms the page cache and is not counted
     for i in "${!cases[@]}"; do
         IFS='|' read -r _ tool cmd <<< "${cases[$i]}"
-        /usr/bin/time -f "%e %U %S %M" -o "$out/time.tmp" bash -c "$cmd" >/dev/null 2>"$out/last.err" || {
+        python3 bench/timed.py "$out/time.tmp" bash -c "$cmd" >/dev/null 2>"$out/last.err" || {
             echo "$tool failed: $cmd" >&2; cat "$out/last.err" >&2; exit 1; }
         [ "$round" = 0 ] || cat "$out/time.tmp" >> "$out/times.$i"
     done
@@ -116,7 +117,7 @@ rows = [list(map(float, l.split())) for l in open(sys.argv[1]) if l.strip()]
 wall = statistics.median(r[0] for r in rows)
 cpu = statistics.median(r[1] + r[2] for r in rows)
 rss = max(r[3] for r in rows) / 1024
-print(f"{sys.argv[2]}\t{sys.argv[3]}\t{wall:.3f}\t{cpu:.3f}\t{rss:.0f}\t{min(r[0] for r in rows):.3f}")
+print(f"{sys.argv[2]}\t{sys.argv[3]}\t{wall:.4f}\t{cpu:.4f}\t{rss:.0f}\t{min(r[0] for r in rows):.4f}")
 PY
 done
 

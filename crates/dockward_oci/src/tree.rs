@@ -1,6 +1,7 @@
 //! The merged file tree of an image.
 
 use std::collections::{BTreeMap, VecDeque};
+use std::ops::Bound;
 use std::sync::Arc;
 
 /// How many symbolic links [`FileTree::resolve`] follows before giving up (as Linux).
@@ -94,8 +95,18 @@ impl FileTree {
     /// remembering the regular files with kept content as removed by `layer`
     /// (see [`FileTree::removed`]).
     pub fn remove_tree_in_layer(&mut self, path: &str, layer: usize) {
-        self.remember(path, layer);
         let prefix = format!("{}/", path.trim_end_matches('/'));
+        // Most paths a layer writes are new: nothing to remove (checked without copying keys).
+        if !self.entries.contains_key(path)
+            && !self
+                .entries
+                .range::<str, _>((Bound::Included(prefix.as_str()), Bound::Unbounded))
+                .next()
+                .is_some_and(|(p, _)| p.starts_with(&prefix))
+        {
+            return;
+        }
+        self.remember(path, layer);
         let below: Vec<String> = self
             .entries
             .range(prefix.clone()..)

@@ -131,11 +131,10 @@ fn kind_by_name(path: &str) -> Option<Kind> {
     let path = path.trim_end_matches('/');
     let lower = path.to_ascii_lowercase();
     let name = lower.rsplit(['/', '\\']).next().unwrap_or(&lower);
-    if let Some((_, kind)) = IN_DIR.iter().find(|(suffix, _)| {
-        lower == *suffix
-            || lower.ends_with(&format!("/{suffix}"))
-            || lower.contains(&format!("/{suffix}/"))
-    }) {
+    if let Some((_, kind)) = IN_DIR
+        .iter()
+        .find(|(suffix, _)| has_components(&lower, suffix))
+    {
         return Some(*kind);
     }
     if let Some((_, kind)) = NAMED.iter().find(|(n, _)| *n == name) {
@@ -226,9 +225,25 @@ pub fn is_packaged_fixture(path: &str) -> bool {
     if PACKAGED_TREES.iter().any(|p| lower.starts_with(p)) {
         return true;
     }
-    let mut components: Vec<&str> = lower.split('/').filter(|c| !c.is_empty()).collect();
-    components.pop();
-    components.iter().any(|c| FIXTURE_DIRS.contains(c))
+    // The directories holding the file: every component but the last.
+    let parent = lower
+        .trim_end_matches('/')
+        .rsplit_once('/')
+        .map_or("", |(parent, _)| parent);
+    parent.split('/').any(|c| FIXTURE_DIRS.contains(&c))
+}
+
+/// Whether the relative path `suffix` is `path` itself, its last components
+/// (`…/suffix`) or a run of components inside it (`…/suffix/…`), without
+/// building `/suffix` strings (this runs for every file of an image).
+fn has_components(path: &str, suffix: &str) -> bool {
+    path == suffix
+        || path.match_indices(suffix).any(|(i, _)| {
+            let end = i + suffix.len();
+            i > 0
+                && path.as_bytes().get(i - 1) == Some(&b'/')
+                && (end == path.len() || path.as_bytes().get(end) == Some(&b'/'))
+        })
 }
 
 /// A private key block in `text`: PEM (`-----BEGIN RSA PRIVATE KEY-----`,
@@ -359,7 +374,34 @@ pub fn classify(path: &str, content: Option<&[u8]>) -> Option<&'static str> {
 
 #[cfg(test)]
 mod tests {
-    use super::{classify, credential_file, is_packaged_fixture, private_key_block, wants_content};
+    use super::{
+        classify, credential_file, has_components, is_packaged_fixture, private_key_block,
+        wants_content,
+    };
+
+    /// The component match equals the string-building definition it replaced.
+    #[test]
+    fn component_match_is_the_path_its_tail_or_a_run_inside() {
+        let paths = [
+            ".aws/credentials",
+            "/root/.aws/credentials",
+            "/root/.aws/credentials/x",
+            "/root/x.aws/credentials",
+            "/root/.aws/credentials.bak",
+            "/a/.aws/credentials/.aws/credentials",
+            ".aws/credentialsx/.aws/credentials",
+            "/.aws/credentials",
+            "aws/credentials",
+            "",
+        ];
+        for path in paths {
+            let suffix = ".aws/credentials";
+            let built = path == suffix
+                || path.ends_with(&format!("/{suffix}"))
+                || path.contains(&format!("/{suffix}/"));
+            assert_eq!(has_components(path, suffix), built, "{path}");
+        }
+    }
 
     #[test]
     fn names() {

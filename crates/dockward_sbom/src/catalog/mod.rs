@@ -222,15 +222,31 @@ fn os_packages(ctx: &mut Ctx<'_>) -> Vec<Found> {
     found.extend(dpkg::catalog(ctx));
     found.extend(apk::catalog(ctx));
     found.extend(rpm::catalog(ctx));
+    // Only a directory below a symlink can resolve elsewhere: the others need no lookup.
+    let links: HashSet<&str> = ctx
+        .tree
+        .iter()
+        .filter(|(_, e)| matches!(e.kind, EntryKind::Symlink(_)))
+        .map(|(p, _)| p)
+        .collect();
+    let under_link = |dir: &str| {
+        dir.match_indices('/')
+            .map(|(i, _)| &dir[..i])
+            .chain(std::iter::once(dir))
+            .any(|prefix| links.contains(prefix))
+    };
     let mut resolved_dirs: HashMap<&str, Option<String>> = HashMap::new();
     let mut extra = Vec::new();
     for path in &ctx.owned {
         let Some((dir, name)) = path.rsplit_once('/') else {
             continue;
         };
-        let real = resolved_dirs
-            .entry(dir)
-            .or_insert_with(|| ctx.tree.resolve(dir).filter(|r| r != dir));
+        let real = resolved_dirs.entry(dir).or_insert_with(|| {
+            under_link(dir)
+                .then(|| ctx.tree.resolve(dir))
+                .flatten()
+                .filter(|r| r != dir)
+        });
         if let Some(real) = real {
             extra.push(format!("{}/{name}", real.trim_end_matches('/')));
         }
