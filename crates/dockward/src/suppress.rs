@@ -142,18 +142,77 @@ impl Purl {
             (None, None) => true,
             _ => false,
         };
+        let (version, qualifiers) = self.with_epoch_in_version();
+        let (other_version, other_qualifiers) = other.with_epoch_in_version();
+        let namespace = self.namespace.as_deref().unwrap_or_default();
         self.kind == other.kind
             && namespace_same
             && same(&self.name, &other.name)
-            && self
-                .version
+            && version
                 .as_ref()
-                .is_none_or(|v| other.version.as_ref() == Some(v))
-            && self
-                .qualifiers
-                .iter()
-                .all(|(k, v)| other.qualifiers.get(k) == Some(v))
+                .is_none_or(|v| other_version.as_ref() == Some(v))
+            && qualifiers.iter().all(|(k, v)| {
+                other_qualifiers.get(k).is_some_and(|o| {
+                    o == v
+                        || (k == "distro"
+                            && self.kind == "deb"
+                            && distro_release(namespace, o) == distro_release(namespace, v))
+                })
+            })
     }
+
+    /// The version with a deb or rpm `epoch` qualifier folded into it (`1:2.38.1-5`, the
+    /// qualifier dropped) and an explicit zero epoch removed, so that the two ways tools
+    /// write an epoch (Trivy: `@2.38.1-5?epoch=1`; dockward for deb: `@1:2.38.1-5`) compare
+    /// equal.
+    fn with_epoch_in_version(&self) -> (Option<String>, BTreeMap<String, String>) {
+        let mut qualifiers = self.qualifiers.clone();
+        let mut version = self.version.clone();
+        if matches!(self.kind.as_str(), "deb" | "rpm") {
+            let epoch = qualifiers.remove("epoch");
+            version = version.map(|v| match &epoch {
+                Some(e) if !v.contains(':') => format!("{e}:{v}"),
+                _ => v,
+            });
+            version = version.map(|v| v.strip_prefix("0:").map_or(v.clone(), str::to_owned));
+        }
+        (version, qualifiers)
+    }
+}
+
+/// A deb purl's `distro` qualifier as a release number, whichever way it is written:
+/// `bookworm`, `debian-12`, `debian-12.5` and `12` are Debian 12; `jammy`,
+/// `ubuntu-22.04` and `22.04` are Ubuntu 22.04. Other values stay as written.
+fn distro_release(namespace: &str, distro: &str) -> String {
+    const CODENAMES: [(&str, &str); 15] = [
+        ("jessie", "8"),
+        ("stretch", "9"),
+        ("buster", "10"),
+        ("bullseye", "11"),
+        ("bookworm", "12"),
+        ("trixie", "13"),
+        ("forky", "14"),
+        ("xenial", "16.04"),
+        ("bionic", "18.04"),
+        ("focal", "20.04"),
+        ("jammy", "22.04"),
+        ("mantic", "23.10"),
+        ("noble", "24.04"),
+        ("oracular", "24.10"),
+        ("plucky", "25.04"),
+    ];
+    let lower = distro.to_ascii_lowercase();
+    if let Some((_, number)) = CODENAMES.iter().find(|(name, _)| *name == lower) {
+        return (*number).to_owned();
+    }
+    let number = lower
+        .strip_prefix(&format!("{}-", namespace.to_ascii_lowercase()))
+        .unwrap_or(&lower);
+    // Debian point releases (12.5) are the same release; Ubuntu's minor is part of it.
+    if namespace.eq_ignore_ascii_case("debian") {
+        return number.split('.').next().unwrap_or(number).to_owned();
+    }
+    number.to_owned()
 }
 
 /// One line of an ignore file.
@@ -333,6 +392,54 @@ mod tests {
         assert!(!covers("pkg:deb/debian/libc6?arch=arm64"));
         assert!(!covers("pkg:deb/ubuntu/libc6"));
         assert!(!covers("pkg:rpm/debian/libc6"));
+    }
+
+    /// Trivy writes a deb epoch as a qualifier and the distro as `debian-12.N`; dockward
+    /// writes the epoch in the version and the distro as the codename. Either covers the
+    /// other; a different release or epoch does not.
+    #[test]
+    fn deb_epochs_and_distro_spellings_compare_by_meaning() {
+        let ours = Purl::parse(
+            "pkg:deb/debian/bsdutils@1:2.38.1-5%2Bdeb12u3?arch=amd64&distro=bookworm&upstream=util-linux",
+        )
+        .expect("purl");
+        let trivy =
+            "pkg:deb/debian/bsdutils@2.38.1-5%2Bdeb12u3?arch=amd64&distro=debian-12.15&epoch=1";
+        let covers = |p: &str| Purl::parse(p).expect("purl").covers(&ours);
+        assert!(covers(trivy));
+        assert!(covers("pkg:deb/debian/bsdutils?distro=debian-12"));
+        assert!(covers("pkg:deb/debian/bsdutils?distro=12"));
+        assert!(
+            Purl::parse("pkg:deb/debian/bsdutils@1:2.38.1-5%2Bdeb12u3?distro=bookworm")
+                .expect("purl")
+                .covers(&Purl::parse(trivy).expect("purl"))
+        );
+        assert!(!covers("pkg:deb/debian/bsdutils?distro=debian-11"));
+        assert!(!covers("pkg:deb/debian/bsdutils?distro=bullseye"));
+        assert!(!covers("pkg:deb/debian/bsdutils@2.38.1-5%2Bdeb12u3"));
+        assert!(!covers(
+            "pkg:deb/debian/bsdutils@2.38.1-5%2Bdeb12u3?epoch=2"
+        ));
+        // No epoch and epoch 0 are the same version.
+        let plain = Purl::parse("pkg:deb/debian/libc6@2.36-9?distro=bookworm").expect("purl");
+        assert!(
+            Purl::parse("pkg:deb/debian/libc6@2.36-9?epoch=0")
+                .expect("purl")
+                .covers(&plain)
+        );
+        // Ubuntu: codename and number.
+        let jammy = Purl::parse("pkg:deb/ubuntu/curl@7.81.0-1ubuntu1.15?distro=ubuntu-22.04")
+            .expect("purl");
+        assert!(
+            Purl::parse("pkg:deb/ubuntu/curl?distro=jammy")
+                .expect("purl")
+                .covers(&jammy)
+        );
+        assert!(
+            !Purl::parse("pkg:deb/ubuntu/curl?distro=noble")
+                .expect("purl")
+                .covers(&jammy)
+        );
     }
 
     #[test]

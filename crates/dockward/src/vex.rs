@@ -462,6 +462,41 @@ mod tests {
         );
     }
 
+    /// A statement written against Trivy's purls (epoch qualifier, `distro=debian-12.N`)
+    /// applies to the same package as dockward names it.
+    #[test]
+    fn a_statement_with_trivy_purls_applies_to_dockward_packages() {
+        let doc = r#"{
+          "@context": "https://openvex.dev/ns/v0.2.0",
+          "@id": "https://example.com/vex/2",
+          "author": "Example Security",
+          "timestamp": "2024-01-01T00:00:00Z",
+          "statements": [{
+            "vulnerability": {"name": "CVE-2024-28085"},
+            "products": [{"@id": "pkg:deb/debian/bsdutils@2.38.1-5%2Bdeb12u3?arch=amd64&distro=debian-12.15&epoch=1"}],
+            "status": "not_affected",
+            "justification": "vulnerable_code_not_present"
+          }]
+        }"#;
+        let statements = parse("trivy.vex.json", doc).expect("parses");
+        let image = ImageIdentity::new(["app:1"], None);
+        let ours = keys(
+            &["CVE-2024-28085"],
+            &[
+                "pkg:deb/debian/bsdutils@1:2.38.1-5%2Bdeb12u3?arch=amd64&distro=bookworm&upstream=util-linux",
+            ],
+        );
+        assert_eq!(
+            decide(&statements, &ours, &image).map(|s| s.status),
+            Some(Status::NotAffected)
+        );
+        let bullseye = keys(
+            &["CVE-2024-28085"],
+            &["pkg:deb/debian/bsdutils@1:2.38.1-5%2Bdeb12u3?arch=amd64&distro=bullseye"],
+        );
+        assert!(decide(&statements, &bullseye, &image).is_none());
+    }
+
     #[test]
     fn images_are_named_by_digest_or_name_and_tag() {
         let image = ImageIdentity::new(["registry.example.com/team/app:1.2"], Some("sha256:abc"));
