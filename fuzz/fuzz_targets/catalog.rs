@@ -47,7 +47,8 @@ fuzz_target!(|data: &[u8]| {
         );
     }
     let catalog = dockward_sbom::catalog(&tree);
-    let _ = dockward_sbom::owned_files(&tree);
+    let os_packages = dockward_sbom::OsPackages::read(&tree);
+    let _ = os_packages.owns("/usr/local/bin/tool");
     let meta = dockward_sbom::ImageMeta {
         name: "fuzz".into(),
         digest: None,

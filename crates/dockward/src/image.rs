@@ -178,10 +178,6 @@ fn read_image(
     bar.finish();
     let mut image =
         image.with_context(|| format!("cannot read the image `{}`", target.display()))?;
-    let owned = dockward_sbom::owned_files(&image.files);
-    image
-        .load_deferred(&|path, _| !owned.contains(path))
-        .with_context(|| format!("cannot read the image `{}`", target.display()))?;
     if !target.exists() && image.config.repo_tags.is_empty() {
         image
             .config
@@ -192,6 +188,16 @@ fn read_image(
         printer::warning(warning);
     }
     Ok(image)
+}
+
+/// Catalogs an image read by [`read_image`]: the OS packages first, then the executables
+/// the reader deferred are read if no OS package owns them, then the language packages.
+fn catalog_image(image: &mut Image, target: &Path) -> anyhow::Result<Catalog> {
+    let os_packages = dockward_sbom::OsPackages::read(&image.files);
+    image
+        .load_deferred(&|path, _| !os_packages.owns(path))
+        .with_context(|| format!("cannot read the image `{}`", target.display()))?;
+    Ok(os_packages.catalog(&image.files))
 }
 
 /// The digest checks asked for on the command line.
@@ -220,13 +226,13 @@ fn meta(target: &Path, image: &Image) -> ImageMeta {
 
 /// Runs `dockward sbom`.
 pub fn sbom(args: &SbomArgs) -> anyhow::Result<Status> {
-    let image = read_image(
+    let mut image = read_image(
         &args.target,
         args.platform.as_deref(),
         verify(args.verify_layers),
         false,
     )?;
-    let catalog = dockward_sbom::catalog(&image.files);
+    let catalog = catalog_image(&mut image, &args.target)?;
     for warning in &catalog.warnings {
         printer::warning(warning);
     }
@@ -295,13 +301,13 @@ pub fn scan(args: &ScanArgs) -> anyhow::Result<Status> {
     }
     let store = Store::open_read_only(&path)
         .with_context(|| format!("cannot open the database `{}`", path.display()))?;
-    let image = read_image(
+    let mut image = read_image(
         &args.target,
         args.platform.as_deref(),
         verify(args.verify_layers),
         args.quiet,
     )?;
-    let catalog = dockward_sbom::catalog(&image.files);
+    let catalog = catalog_image(&mut image, &args.target)?;
     let ecosystems: Vec<_> = catalog
         .packages
         .iter()

@@ -1,6 +1,7 @@
 //! An image of the local daemon larger than 64 MiB (an incompressible random
 //! file) exported by name: the Engine API body is streamed to the cache
-//! directory, cataloged, scanned, and removed afterwards. Needs the Docker
+//! directory, cataloged, scanned (packages and image checks), and removed
+//! afterwards; a name the daemon does not know is an error. Needs the Docker
 //! daemon: skipped without one, unless `DOCKWARD_REQUIRE_DOCKER=1` (CI).
 
 use std::io::Read;
@@ -156,6 +157,26 @@ fn an_image_over_64_mib_is_streamed_from_the_daemon() {
                 .is_some_and(|m| m.contains("PYSEC-0000-DWTEST"))
         });
     assert!(found, "{report}");
+    // The image's configuration is checked too: `docker import` sets no USER and no
+    // HEALTHCHECK.
+    let image_checks: Vec<&str> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter_map(|f| f["code"].as_str())
+        .filter(|code| code.starts_with("IM"))
+        .collect();
+    assert_eq!(image_checks, ["IM001", "IM002"], "{report}");
     assert_eq!(std::fs::read_dir(&images).expect("dir").count(), 1);
     assert!(Path::new(&images).join("unrelated.txt").exists());
+
+    // An image the daemon does not have.
+    let output = Command::new(env!("CARGO_BIN_EXE_dockward"))
+        .args(["sbom", "dockward-it/no-such-image:0"])
+        .env("XDG_CACHE_HOME", cache.path())
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("HTTP 404"), "{stderr}");
 }

@@ -1,7 +1,7 @@
 //! Package catalogers over an image's merged file tree, and the SBOM writers.
 //!
 //! [`wanted`] tells an image reader which files' content the catalogers need (of which
-//! the [`executable_candidate`]s may be read later, once [`owned_files`] has ruled out
+//! the [`executable_candidate`]s may be read later, once [`OsPackages`] has ruled out
 //! those OS packages own); [`catalog`]
 //! turns the resulting [`FileTree`] into a [`Catalog`]: the OS, the packages (OS packages
 //! from dpkg/apk/rpm databases, language packages from Python, npm, Go and Rust binaries,
@@ -17,7 +17,7 @@ mod spdx;
 use dockward_oci::tree::FileTree;
 use dockward_vuln::ecosystem::Ecosystem;
 
-pub use catalog::{executable_candidate, owned_files, wanted};
+pub use catalog::{OsPackages, executable_candidate, wanted};
 pub use cyclonedx::cyclonedx;
 pub use spdx::spdx;
 
@@ -137,5 +137,5 @@ pub struct ImageMeta {
 
 /// Catalogs the packages of an image.
 pub fn catalog(tree: &FileTree) -> Catalog {
-    catalog::run(tree)
+    OsPackages::read(tree).catalog(tree)
 }

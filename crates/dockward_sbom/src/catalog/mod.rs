@@ -195,25 +195,57 @@ impl Ctx<'_> {
 }
 
 /// Executables whose content is read only to find Go buildinfo or cargo-auditable data:
-/// a reader may leave them in the image until [`owned_files`] says which are not OS
+/// a reader may leave them in the image until [`OsPackages::owns`] says which are not OS
 /// packages' files (see `dockward_oci::ReadOptions::defer`).
 pub fn executable_candidate(path: &str, size: u64) -> bool {
     binary_candidate(path, size)
 }
 
-/// The files OS packages own (dpkg lists and md5sums, apk and rpm databases), each both as
-/// the package lists it and as it lies in the tree after directory symlinks (`/bin/ls`
-/// is `/usr/bin/ls` in a merged-/usr image). Needs only the OS databases' content.
-pub fn owned_files(tree: &FileTree) -> HashSet<String> {
-    let os = os::detect(tree);
-    let mut ctx = Ctx {
-        tree,
-        os: os.as_ref(),
-        warnings: Vec::new(),
-        owned: HashSet::new(),
-    };
-    os_packages(&mut ctx);
-    ctx.owned
+/// The first half of a catalog: the OS, its packages (dpkg, apk, rpm) and the files they
+/// own. It needs only the OS databases' content, so a reader can learn from it which
+/// deferred files are worth reading before [`OsPackages::catalog`] finishes the job.
+#[derive(Debug)]
+pub struct OsPackages {
+    os: Option<Os>,
+    found: Vec<Found>,
+    /// Each owned file both as its package lists it and as it lies in the tree after
+    /// directory symlinks (`/bin/ls` is `/usr/bin/ls` in a merged-/usr image).
+    owned: HashSet<String>,
+    warnings: Vec<String>,
+}
+
+impl OsPackages {
+    /// Runs the OS catalogers on `tree`.
+    pub fn read(tree: &FileTree) -> OsPackages {
+        let os = os::detect(tree);
+        let mut ctx = Ctx {
+            tree,
+            os: os.as_ref(),
+            warnings: Vec::new(),
+            owned: HashSet::new(),
+        };
+        let found = os_packages(&mut ctx);
+        let Ctx {
+            owned, warnings, ..
+        } = ctx;
+        OsPackages {
+            os,
+            found,
+            owned,
+            warnings,
+        }
+    }
+
+    /// Whether an OS package owns `path`.
+    pub fn owns(&self, path: &str) -> bool {
+        self.owned.contains(path)
+    }
+
+    /// The whole catalog: these OS packages, and the language packages of `tree` (the
+    /// tree they were read from, with any content read since) that no OS package owns.
+    pub fn catalog(self, tree: &FileTree) -> Catalog {
+        run(tree, self)
+    }
 }
 
 /// Runs the OS catalogers; fills `ctx.owned`, adding the paths as resolved in the tree.
@@ -255,15 +287,19 @@ fn os_packages(ctx: &mut Ctx<'_>) -> Vec<Found> {
     found
 }
 
-pub(crate) fn run(tree: &FileTree) -> Catalog {
-    let os = os::detect(tree);
+fn run(tree: &FileTree, os_packages: OsPackages) -> Catalog {
+    let OsPackages {
+        os,
+        found: os_found,
+        owned,
+        warnings,
+    } = os_packages;
     let mut ctx = Ctx {
         tree,
         os: os.as_ref(),
-        warnings: Vec::new(),
-        owned: HashSet::new(),
+        warnings,
+        owned,
     };
-    let os_found = os_packages(&mut ctx);
 
     let mut lang = Vec::new();
     for (path, entry) in tree.iter() {
